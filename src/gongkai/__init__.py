@@ -1,0 +1,12 @@
+"""gongkai: parse and audit 政府信息公开工作年度报告 (government information-disclosure annual reports)."""
+
+from gongkai.report import ParseIssue, Report
+
+__all__ = ["ParseIssue", "Report", "read_report"]
+
+
+def read_report(path, report_id: str | None = None) -> Report:
+    """Parse one report file (text, HTML, …) into a :class:`Report`."""
+    from gongkai.parse.report import read_report as _read
+
+    return _read(path, report_id=report_id)

@@ -1,0 +1,64 @@
+"""What every reader produces: a source document as text lines and tables of cells.
+
+Readers know nothing about the report format. They only turn a file into
+positioned text; the parse stage decides what the text means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One piece of source text with its position.
+
+    ``line`` is the 1-based line in the source file when the file has lines
+    (text, HTML); ``ref`` is a human-readable locator that works for every
+    kind of source (``line 12``, ``table 2 row 3 cell 4``, ``page 4 line 18``).
+    """
+
+    text: str
+    line: int | None
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """A line of running text (one physical line of a text file, a paragraph elsewhere)."""
+
+    cell: Cell
+
+
+@dataclass(frozen=True, slots=True)
+class TableBlock:
+    """A real table of the source (HTML, Word, PDF) with merged cells already expanded.
+
+    ``rows`` holds the grid row by row. A cell spanning several grid columns or
+    rows is repeated in each position it covers, and ``spans`` marks those
+    repeated positions so the parser can tell a merged cell from a copy.
+    """
+
+    rows: list[list[Cell]]
+    spanned: set[tuple[int, int]] = field(default_factory=set)
+
+
+Block = TextLine | TableBlock
+
+
+@dataclass
+class SourceDocument:
+    """A file read into blocks in reading order, with what the reader noticed."""
+
+    path: Path
+    sha256: str
+    kind: str  # text, html, docx, pdf
+    encoding: str | None
+    blocks: list[Block]
+    notes: list[str] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+class UnreadableSource(Exception):
+    """The file cannot be read as a report at all (empty, binary, undecodable, no content)."""

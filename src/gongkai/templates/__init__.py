@@ -1,0 +1,115 @@
+"""The official tables as data (国办公开办函〔2021〕30号 and 〔2019〕60号).
+
+The CSV files beside this module are the canonical keys and labels; this
+module only loads them. ``labels.csv`` lists the phrases by which a row,
+column or section is recognised in the wild.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+FORMATS = ("2019", "2021")
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with resources.files(__package__).joinpath(name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@dataclass(frozen=True)
+class Table2Cell:
+    item: str
+    item_label: str
+    category: str
+    category_label: str
+    measure: str
+    measure_label: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class Table3Row:
+    key: str
+    group: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Table3Column:
+    key: str
+    group: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Table4Cell:
+    proceeding: str
+    proceeding_label: str
+    outcome: str
+    outcome_label: str
+
+
+@cache
+def table2_cells(fmt: str) -> tuple[Table2Cell, ...]:
+    """Cells of table 2 (section 二) in the official order for a format."""
+    return tuple(Table2Cell(**r) for r in _rows(f"table2_{fmt}.csv"))
+
+
+@cache
+def table2_categories(fmt: str) -> tuple[str, ...]:
+    """Categories (table 2 rows) in order, each once."""
+    return tuple(dict.fromkeys(c.category for c in table2_cells(fmt)))
+
+
+@cache
+def table2_measures(fmt: str, category: str) -> tuple[Table2Cell, ...]:
+    """The measures (columns) of one table 2 category, in order."""
+    return tuple(c for c in table2_cells(fmt) if c.category == category)
+
+
+@cache
+def table3_rows(fmt: str) -> tuple[Table3Row, ...]:
+    """Rows of table 3 (section 三) in the official order for a format."""
+    return tuple(
+        Table3Row(r["key"], r["group"], r["label"])
+        for r in _rows("table3_rows.csv")
+        if fmt in r["formats"].split(";")
+    )
+
+
+@cache
+def table3_columns() -> tuple[Table3Column, ...]:
+    """The seven applicant columns of table 3, in order."""
+    return tuple(Table3Column(**r) for r in _rows("table3_columns.csv"))
+
+
+@cache
+def table4_cells() -> tuple[Table4Cell, ...]:
+    """The fifteen cells of table 4 (section 四) in the official order."""
+    return tuple(Table4Cell(**r) for r in _rows("table4_cells.csv"))
+
+
+@cache
+def label_phrases(table: str) -> dict[str, tuple[str, ...]]:
+    """Recognition phrases by key for one kind of label (``table3_row``, ``section`` …)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for r in _rows("labels.csv"):
+        if r["table"] == table:
+            out[r["key"]] = tuple(p for p in r["phrases"].split(";") if p)
+    return out
+
+
+@cache
+def value_words() -> dict[str, str]:
+    """Words that stand for a dash or a text cell rather than a label."""
+    return {r["text"]: r["kind"] for r in _rows("value_words.csv")}
+
+
+@cache
+def units() -> tuple[str, ...]:
+    """Units that may follow a number inside a cell, longest first."""
+    return tuple(sorted((r["unit"] for r in _rows("units.csv")), key=len, reverse=True))
