@@ -101,9 +101,7 @@ def align_values(values: list[Slot], n: int) -> Alignment:
     if k < n:
         present = sum(not v.empty for v in values)
         return Alignment(None, f"{present} value cells where {n} were expected (row too short)")
-    starts = [
-        o for o in range(k - n + 1) if all(v.empty for v in values[:o]) and all(v.empty for v in values[o + n :])
-    ]
+    starts = [o for o in range(k - n + 1) if all(v.empty for v in values[:o]) and all(v.empty for v in values[o + n :])]
     if not starts:
         present = sum(not v.empty for v in values)
         return Alignment(None, f"{present} value cells where {n} were expected (row too long)")

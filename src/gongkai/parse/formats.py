@@ -36,10 +36,14 @@ def table3_signal(rows: list[LabelledRow]) -> str | None:
 def decide_format(t2: str | None, t3: str | None, year: int | None, issues: list[ParseIssue]) -> str:
     """Combine the signals; fall back to the reporting year only with a warning."""
     if t2 and t3 and t2 != t3:
-        issues.append(ParseIssue("warning", "二", f"table 2 looks like the {t2} format but table 3 like {t3}; {t3} used"))
+        issues.append(
+            ParseIssue("warning", "二", f"table 2 looks like the {t2} format but table 3 like {t3}; {t3} used")
+        )
         return t3
     if t3 or t2:
         return t3 or t2  # type: ignore[return-value]
     fallback = "2019" if year is not None and year <= 2020 else "2021"
-    issues.append(ParseIssue("warning", "三", f"format not recognisable from the tables; {fallback} assumed from the year"))
+    issues.append(
+        ParseIssue("warning", "三", f"format not recognisable from the tables; {fallback} assumed from the year")
+    )
     return fallback

@@ -74,9 +74,7 @@ def _line_cells(line: TextLine, layout: str) -> list[Cell]:
         return [Cell(part.strip(), cell.line, cell.ref) for part in parts]
     if layout == "space_separated":
         label, values = _space_split(text)
-        return ([Cell(label, cell.line, cell.ref)] if label else []) + [
-            Cell(v, cell.line, cell.ref) for v in values
-        ]
+        return ([Cell(label, cell.line, cell.ref)] if label else []) + [Cell(v, cell.line, cell.ref) for v in values]
     return [Cell(text.strip(), cell.line, cell.ref)]
 
 

@@ -64,7 +64,8 @@ def parse_document(doc: SourceDocument, report_id: str) -> Report:
         kept = [
             b.cell
             for b in section.blocks
-            if isinstance(b, TextLine) and b.cell.text.strip()
+            if isinstance(b, TextLine)
+            and b.cell.text.strip()
             and not (section.key in TABLE_SECTIONS and layout not in TABLE_LAYOUT.values() and b.cell.line in used)
         ]
         narrative[section.key] = "\n".join(c.text.strip() for c in kept)

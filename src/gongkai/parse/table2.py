@@ -50,10 +50,14 @@ def parse_table2(rows: list[list[Cell]], fmt: str, issues: list[ParseIssue]) -> 
                 rec = record(slot, integer=False, section=SECTION, where=where, issues=issues)
                 unit = read_value(rec.raw).unit if rec.cell_status == "number" else None
                 if unit and unit != measure.unit:
-                    issues.append(ParseIssue(
-                        "warning", SECTION, f"{where}: unit {unit} in the cell, the template says {measure.unit}",
-                        rec.source_line,
-                    ))
+                    issues.append(
+                        ParseIssue(
+                            "warning",
+                            SECTION,
+                            f"{where}: unit {unit} in the cell, the template says {measure.unit}",
+                            rec.source_line,
+                        )
+                    )
                 cells[(key, measure.measure)] = rec
     missing = [k for k in categories if k not in matched.values()]
     if missing and matched:

@@ -38,7 +38,9 @@ def header_columns(header: str, issues: list[ParseIssue], line: int | None) -> l
     else:
         ordered = list(_ORG) + ([SUBTOTAL] if SUBTOTAL in found else [])
         if header:
-            issues.append(ParseIssue("warning", SECTION, "applicant header incomplete: official column order assumed", line))
+            issues.append(
+                ParseIssue("warning", SECTION, "applicant header incomplete: official column order assumed", line)
+            )
     return ["natural_person", *ordered, "total"]
 
 
@@ -94,11 +96,14 @@ def _check_subtotal(cells: dict[tuple[str, str], CellRecord], columns: list[str]
         if sub.value is not None and all(p and p.value is not None for p in parts):
             total = sum(p.value for p in parts if p)
             if total != sub.value:
-                issues.append(ParseIssue(
-                    "warning", SECTION,
-                    f"row {key}: 法人或其他组织小计 {sub.raw} differs from the sum of its columns ({total:g})",
-                    sub.source_line,
-                ))
+                issues.append(
+                    ParseIssue(
+                        "warning",
+                        SECTION,
+                        f"row {key}: 法人或其他组织小计 {sub.raw} differs from the sum of its columns ({total:g})",
+                        sub.source_line,
+                    )
+                )
         del cells[(key, col)]
 
 

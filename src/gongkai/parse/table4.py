@@ -25,7 +25,9 @@ def parse_table4(rows: list[list[Cell]], issues: list[ParseIssue]) -> tuple[pd.D
         return _frame([None] * n), set()
     header = "".join(r.label_text for r in lrows)
     if not all(norm(w) in header for w in _HEADER_WORDS):
-        issues.append(ParseIssue("warning", SECTION, "table 4 header not recognised; official order assumed", lrows[0].line))
+        issues.append(
+            ParseIssue("warning", SECTION, "table 4 header not recognised; official order assumed", lrows[0].line)
+        )
     values: list[Slot] = [s for r in lrows for s in r.values]
     used = {s.cell.line for r in lrows for s in r.labels + r.values if s.cell.line}
     line = next((s.cell.line for s in values if not s.empty), None)
@@ -34,12 +36,15 @@ def parse_table4(rows: list[list[Cell]], issues: list[ParseIssue]) -> tuple[pd.D
         present = [s for s in values if not s.empty]
         if len(present) == n + 1 and _contiguous(values, present):
             extra = present[-1]
-            issues.append(ParseIssue(
-                "warning", SECTION,
-                f"extra unlabelled cell {extra.cell.text!r} at the end of the table 4 row ignored; "
-                f"the first {n} cells kept",
-                extra.cell.line,
-            ))
+            issues.append(
+                ParseIssue(
+                    "warning",
+                    SECTION,
+                    f"extra unlabelled cell {extra.cell.text!r} at the end of the table 4 row ignored; "
+                    f"the first {n} cells kept",
+                    extra.cell.line,
+                )
+            )
             alignment_slots: list[Slot | None] = list(present[:n])
         else:
             raw = " ".join(s.cell.text for s in values if not s.empty)

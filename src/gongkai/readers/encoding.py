@@ -13,11 +13,7 @@ def _junk_share(text: str) -> float:
     """Share of characters that no report contains: controls, private use, unassigned."""
     if not text:
         return 0.0
-    bad = sum(
-        1
-        for ch in text
-        if ch not in _CONTROL_OK and unicodedata.category(ch) in {"Cc", "Co", "Cn", "Cs"}
-    )
+    bad = sum(1 for ch in text if ch not in _CONTROL_OK and unicodedata.category(ch) in {"Cc", "Co", "Cn", "Cs"})
     return bad / len(text)
 
 
@@ -48,13 +44,11 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
             try:
                 text = data.decode("gb18030", errors="strict")
             except UnicodeDecodeError:
-                raise UnreadableSource(
-                    f"undecodable: neither UTF-8 (byte {utf8_error.start}) nor GB18030"
-                ) from None
+                raise UnreadableSource(f"undecodable: neither UTF-8 (byte {utf8_error.start}) nor GB18030") from None
             if _cjk_share(text) < 0.2:
                 raise UnreadableSource(
                     "undecodable: not UTF-8, and as GB18030 it does not read as Chinese text"
-                )
+                ) from None
             encoding = "gb18030"
             notes.append(f"decoded as GB18030/GBK: not valid UTF-8 (first bad byte at {utf8_error.start})")
     if _junk_share(text) > 0.01:

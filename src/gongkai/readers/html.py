@@ -21,7 +21,9 @@ _BLOCK = {
     "header", "footer", "tr", "blockquote", "pre", "hr", "dt", "dd", "center", "form", "nav", "aside",
 }  # fmt: skip
 _META = {"articletitle": "title", "pubdate": "published", "contentsource": "issuer"}
-_JS_STRING = re.compile(r'"((?:[^"\\]|\\.)*<table(?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*<table(?:[^\'\\]|\\.)*)\'', re.S | re.I)
+_JS_STRING = re.compile(
+    r'"((?:[^"\\]|\\.)*<table(?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*<table(?:[^\'\\]|\\.)*)\'', re.S | re.I
+)
 
 
 def _span(el: etree._Element, attr: str) -> int:
