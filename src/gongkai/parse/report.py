@@ -44,8 +44,10 @@ def parse_document(doc: SourceDocument, report_id: str) -> Report:
     """Align a source document to the templates."""
     issues = [ParseIssue("info", "file", note) for note in doc.notes]
     section_list, notes = split_sections(doc.blocks)
-    issues += [ParseIssue("error" if k in TABLE_SECTIONS else "warning", "file", n)
-               for n, k in ((n, n.split()[1]) for n in notes)]  # fmt: skip
+    issues += [
+        ParseIssue("error" if k in TABLE_SECTIONS else "warning", "file", n)
+        for n, k in ((n, n.split()[1]) for n in notes)
+    ]
     sections = {s.key: s for s in section_list}
     lines = [b for b in doc.blocks if isinstance(b, TextLine)]
     meta = read_metadata(lines, doc.metadata)

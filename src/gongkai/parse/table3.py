@@ -14,8 +14,13 @@ from gongkai.templates import label_phrases, table3_columns, table3_rows
 
 SECTION = "三"
 _GROUP = norm("法人或其他组织")
-_ORG = ("commercial_enterprise", "research_institution", "social_welfare_organization",
-        "legal_service_organization", "other_organization")  # fmt: skip
+_ORG = (
+    "commercial_enterprise",
+    "research_institution",
+    "social_welfare_organization",
+    "legal_service_organization",
+    "other_organization",
+)
 SUBTOTAL = "organization_subtotal"
 
 

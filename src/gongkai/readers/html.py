@@ -17,9 +17,33 @@ from gongkai.readers.encoding import decode_text
 
 _SKIP = {"script", "style", "noscript", "head", "title", "template", "iframe", "select", "button"}
 _BLOCK = {
-    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
-    "header", "footer", "tr", "blockquote", "pre", "hr", "dt", "dd", "center", "form", "nav", "aside",
-}  # fmt: skip
+    "p",
+    "div",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "tr",
+    "blockquote",
+    "pre",
+    "hr",
+    "dt",
+    "dd",
+    "center",
+    "form",
+    "nav",
+    "aside",
+}
 _META = {"articletitle": "title", "pubdate": "published", "contentsource": "issuer"}
 _JS_STRING = re.compile(
     r'"((?:[^"\\]|\\.)*<table(?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*<table(?:[^\'\\]|\\.)*)\'', re.S | re.I
