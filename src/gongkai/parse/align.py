@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from gongkai.parse.normalize import norm
 from gongkai.parse.values import read_value
@@ -38,7 +39,7 @@ class LabelledRow:
     labels: list[Slot] = field(default_factory=list)
     values: list[Slot] = field(default_factory=list)  # value cells and empty cells, in order
 
-    @property
+    @cached_property
     def label_text(self) -> str:
         return norm("".join(s.cell.text for s in self.labels))
 
@@ -49,15 +50,12 @@ class LabelledRow:
                 return s.cell.line
         return next((s.cell.line for s in self.values if s.cell.line), None)
 
-    @property
-    def n_values(self) -> int:
-        return sum(not s.empty for s in self.values)
+    n_values: int = 0  # non-empty value cells
 
 
 def _is_value(text: str) -> bool:
-    return read_value(text).status in {"number", "dash"} or (
-        read_value(text).status == "text" and norm(text) in _TEXT_VALUES
-    )
+    status = read_value(text).status
+    return status in {"number", "dash"} or (status == "text" and norm(text) in _TEXT_VALUES)
 
 
 _TEXT_VALUES = {"无", "暂无", "不适用", "空"}
@@ -70,8 +68,11 @@ def labelled_rows(rows: list[list[Cell]]) -> list[LabelledRow]:
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):
             slot = Slot(cell, r, c, len(row))
-            if slot.empty or _is_value(cell.text):
+            if slot.empty:
                 current.values.append(slot)
+            elif _is_value(cell.text):
+                current.values.append(slot)
+                current.n_values += 1
             else:
                 if current.n_values:
                     out.append(current)

@@ -52,10 +52,8 @@ def parse_document(doc: SourceDocument, report_id: str) -> Report:
     lines = [b for b in doc.blocks if isinstance(b, TextLine)]
     meta = read_metadata(lines, doc.metadata)
     layout = _layout(doc, sections)
-    rows = {k: block_rows(sections[k].blocks, layout) if k in sections else [] for k in TABLE_SECTIONS}
-    fmt = decide_format(
-        table2_signal(labelled_rows(rows["二"])), table3_signal(labelled_rows(rows["三"])), meta.year, issues
-    )
+    rows = {k: labelled_rows(block_rows(sections[k].blocks, layout)) if k in sections else [] for k in TABLE_SECTIONS}
+    fmt = decide_format(table2_signal(rows["二"]), table3_signal(rows["三"]), meta.year, issues)
     table2, used2 = parse_table2(rows["二"], fmt, issues)
     table3, used3 = parse_table3(rows["三"], fmt, issues)
     table4, used4 = parse_table4(rows["四"], issues)

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gongkai.parse.align import align_values, labelled_rows, settle_ambiguous
+from gongkai.parse.align import LabelledRow, align_values, settle_ambiguous
 from gongkai.parse.cells import MISSING, CellRecord, record
 from gongkai.parse.match import match_key
 from gongkai.parse.values import read_value
-from gongkai.readers.base import Cell
 from gongkai.report import TABLE2_COLUMNS, ParseIssue
 from gongkai.templates import label_phrases, table2_categories, table2_cells, table2_measures
 
 SECTION = "二"
 
 
-def parse_table2(rows: list[list[Cell]], fmt: str, issues: list[ParseIssue]) -> tuple[pd.DataFrame, set[int]]:
+def parse_table2(rows: list[LabelledRow], fmt: str, issues: list[ParseIssue]) -> tuple[pd.DataFrame, set[int]]:
     """Parse every category row of table 2; a category not found leaves its cells ``missing``."""
     categories = table2_categories(fmt)
     phrases = label_phrases("table2_category")
-    lrows = [r for r in labelled_rows(rows) if r.n_values]
+    lrows = [r for r in rows if r.n_values]
     cells: dict[tuple[str, str], CellRecord] = {}
     used: set[int] = set()
     matched: dict[int, str] = {}

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gongkai.parse.align import Alignment, LabelledRow, align_values, labelled_rows, settle_ambiguous
+from gongkai.parse.align import Alignment, LabelledRow, align_values, settle_ambiguous
 from gongkai.parse.cells import MISSING, CellRecord, record
 from gongkai.parse.match import match_key
 from gongkai.parse.normalize import norm
-from gongkai.readers.base import Cell
 from gongkai.report import TABLE3_COLUMNS, ParseIssue
 from gongkai.templates import label_phrases, table3_columns, table3_rows
 
@@ -49,12 +48,12 @@ def header_columns(header: str, issues: list[ParseIssue], line: int | None) -> l
     return ["natural_person", *ordered, "total"]
 
 
-def parse_table3(rows: list[list[Cell]], fmt: str, issues: list[ParseIssue]) -> tuple[pd.DataFrame, set[int]]:
+def parse_table3(rows: list[LabelledRow], fmt: str, issues: list[ParseIssue]) -> tuple[pd.DataFrame, set[int]]:
     """Parse table 3 from its section's rows. Returns the frame and the source lines it used."""
     template = table3_rows(fmt)
     keys = tuple(r.key for r in template)
     phrases = label_phrases("table3_row")
-    lrows = [r for r in labelled_rows(rows) if r.n_values or r.labels]
+    lrows = [r for r in rows if r.n_values or r.labels]
     data_rows = [r for r in lrows if r.n_values]
     if not data_rows:
         issues.append(ParseIssue("error", SECTION, "table 3 not found (no values in section 三)", None))

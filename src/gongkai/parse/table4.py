@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gongkai.parse.align import Slot, align_values, labelled_rows
+from gongkai.parse.align import LabelledRow, Slot, align_values
 from gongkai.parse.cells import MISSING, record
 from gongkai.parse.normalize import norm
-from gongkai.readers.base import Cell
 from gongkai.report import TABLE4_COLUMNS, ParseIssue
 from gongkai.templates import table4_cells
 
@@ -15,11 +14,11 @@ SECTION = "四"
 _HEADER_WORDS = ("行政复议", "行政诉讼", "尚未审结")
 
 
-def parse_table4(rows: list[list[Cell]], issues: list[ParseIssue]) -> tuple[pd.DataFrame, set[int]]:
+def parse_table4(rows: list[LabelledRow], issues: list[ParseIssue]) -> tuple[pd.DataFrame, set[int]]:
     """Parse the 15 cells; an extra unlabelled cell at the end of the row is dropped with a note."""
     template = table4_cells()
     n = len(template)
-    lrows = [r for r in labelled_rows(rows) if r.n_values]
+    lrows = [r for r in rows if r.n_values]
     if not lrows:
         issues.append(ParseIssue("error", SECTION, "table 4 not found (no values in section 四)", None))
         return _frame([None] * n), set()

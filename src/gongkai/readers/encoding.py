@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import unicodedata
+import re
 
 from gongkai.readers.base import UnreadableSource
 
-_CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
+_JUNK = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ud800-\udfff\ufffe\uffff]")
+_CJK = re.compile("[\u4e00-\u9fff]")
 
 
 def _junk_share(text: str) -> float:
-    """Share of characters that no report contains: controls, private use, unassigned."""
-    if not text:
-        return 0.0
-    bad = sum(1 for ch in text if ch not in _CONTROL_OK and unicodedata.category(ch) in {"Cc", "Co", "Cn", "Cs"})
-    return bad / len(text)
+    """Share of characters that no report contains: controls, private use, surrogates, non-characters."""
+    return len(_JUNK.findall(text)) / len(text) if text else 0.0
 
 
 def _cjk_share(text: str) -> float:
-    visible = [ch for ch in text if not ch.isspace()]
-    if not visible:
-        return 0.0
-    return sum(1 for ch in visible if "\u4e00" <= ch <= "\u9fff") / len(visible)
+    visible = len(text) - sum(1 for ch in text if ch.isspace())
+    return len(_CJK.findall(text)) / visible if visible else 0.0
 
 
 def decode_text(data: bytes) -> tuple[str, str, list[str]]:
