@@ -45,7 +45,7 @@ def parse_document(doc: SourceDocument, report_id: str) -> Report:
     issues = [ParseIssue("info", "file", note) for note in doc.notes]
     section_list, notes = split_sections(doc.blocks)
     issues += [
-        ParseIssue("error" if k in TABLE_SECTIONS else "warning", "file", n)
+        ParseIssue("error" if k in TABLE_SECTIONS else "warning", k, n)
         for n, k in ((n, n.split()[1]) for n in notes)
     ]
     sections = {s.key: s for s in section_list}
