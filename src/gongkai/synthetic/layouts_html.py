@@ -38,7 +38,11 @@ def _inner(ctx: Context, content: str, *, is_value: bool = False) -> str:
     """The inside of a Word-exported cell: the escaped text in <p>/<span>, sometimes padded with &nbsp;."""
     esc = html.escape(content).replace("\xa0", "&nbsp;")
     if is_value and ctx.chance(0.08):
-        esc = "&nbsp;" * ctx.rng.randint(1, 3) + esc if ctx.chance(0.5) else esc + "&nbsp;" * ctx.rng.randint(1, 7)
+        esc = (
+            "&nbsp;" * ctx.rng.randint(1, 3) + esc
+            if ctx.chance(0.5)
+            else esc + "&nbsp;" * ctx.rng.randint(1, 7)
+        )
     if not esc:
         esc = ctx.rng.choice(("", "&nbsp;", "<br/>"))
     kind = ctx.rng.randrange(5)
@@ -57,10 +61,13 @@ def _inner(ctx: Context, content: str, *, is_value: bool = False) -> str:
 
 
 def _td(ctx: Context, content: str, *, rowspan: int = 1, colspan: int = 1, is_value: bool = False) -> str:
-    attrs = (f' colspan="{colspan}"' if colspan > 1 else "") + (f' rowspan="{rowspan}"' if rowspan > 1 else "")
+    attrs = (f' colspan="{colspan}"' if colspan > 1 else "") + (
+        f' rowspan="{rowspan}"' if rowspan > 1 else ""
+    )
     style = ctx.rng.choice(_TD_STYLES)
     width = ctx.rng.randint(38, 60) * colspan
-    return f'<td{attrs} style="{style}" valign="center" width="{width}">{_inner(ctx, content, is_value=is_value)}</td>'
+    inner = _inner(ctx, content, is_value=is_value)
+    return f'<td{attrs} style="{style}" valign="center" width="{width}">{inner}</td>'
 
 
 def _value(ctx: Context, cell: TruthCell, *, colspan: int = 1, unit: str | None = None) -> str:
@@ -92,7 +99,10 @@ def table2_html(ctx: Context) -> str:
         rows.append([_td(ctx, ctx.label(block.item_label), colspan=4)])
         rows.append(
             [_td(ctx, text("info_header"))]
-            + [_td(ctx, ctx.label(measure_header(m)), colspan=s) for m, s in zip(block.measures, spans, strict=True)]
+            + [
+                _td(ctx, ctx.label(measure_header(m)), colspan=s)
+                for m, s in zip(block.measures, spans, strict=True)
+            ]
         )
         for cat, label in block.categories:
             cells = table2_values(ctx.tables, block, cat)
@@ -108,7 +118,10 @@ def table3_html(ctx: Context) -> str:
     cols = table3_value_columns(ctx.with_subtotal)
     n = len(cols)
     rows: list[list[str]] = [
-        [_td(ctx, ctx.label(text("balance_note")), rowspan=3, colspan=3), _td(ctx, text("applicant_header"), colspan=n)],
+        [
+            _td(ctx, ctx.label(text("balance_note")), rowspan=3, colspan=3),
+            _td(ctx, text("applicant_header"), colspan=n),
+        ],
         [
             _td(ctx, cols[0][1], rowspan=2),
             _td(ctx, "法人或其他组织", colspan=n - 2),
@@ -205,7 +218,8 @@ def _page(ctx: Context, content: str, *, script: str = "") -> str:
       <div class="logo"><img src="/images/site_logo.png" alt="{issuer}" /></div>
       <ul class="nav">{nav}</ul>
     </div>
-    <div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; 政府信息公开年报</div>
+    <div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a>
+      &gt; 政府信息公开年报</div>
     <div class="article">
       <h1 class="article_title">{title}</h1>
       <div class="article_info"><span>{html.escape(ctx.date_line())}</span> <span>来源：{issuer}</span></div>

@@ -97,7 +97,11 @@ def one_cell_per_line(ctx: Context) -> str:
     """Every cell on its own line; a blank cell is an empty line among the cells."""
     sep = ctx.rng.choice(("\n\n", "\n"))
     tables = {}
-    for s, cells in (("二", _one_cell_table2(ctx)), ("三", _one_cell_table3(ctx)), ("四", _one_cell_table4(ctx))):
+    for s, cells in (
+        ("二", _one_cell_table2(ctx)),
+        ("三", _one_cell_table3(ctx)),
+        ("四", _one_cell_table4(ctx)),
+    ):
         body = sep.join(cells)
         # Seed 002 leaves an extra empty line after a table; only where it cannot pass for a blank cell.
         if s != "四" and sep == "\n\n" and cells[-1] and ctx.chance(0.3):
@@ -129,7 +133,12 @@ def _tab_table3(ctx: Context) -> list[str]:
     n = len(cols)
     orgs = [label for _, label in cols[1:-1]]
     lines = [
-        ctx.label(text("balance_note")) + "\t\t" + text("applicant_header") + "\t" * (n - 1) + cols[-1][1] + "\t",
+        ctx.label(text("balance_note"))
+        + "\t\t"
+        + text("applicant_header")
+        + "\t" * (n - 1)
+        + cols[-1][1]
+        + "\t",
         "\t\t" + cols[0][1] + "\t" + "法人或其他组织" + "\t" * (n - 1),
         "\t\t\t" + "\t".join(orgs) + "\t\t",
     ]
@@ -150,8 +159,11 @@ def _tab_table3(ctx: Context) -> list[str]:
             lead = [RESULTS_GROUP] if row.first_in_results else [""]
             lines.append("\t".join([*lead, label, *values] + ([""] if stray else [])))
         else:
-            lines.append("\t".join([label] + ([""] if stray and ctx.chance(0.8) else []) + values
-                                   + ([""] if stray else [])))
+            lines.append(
+                "\t".join(
+                    [label] + ([""] if stray and ctx.chance(0.8) else []) + values + ([""] if stray else [])
+                )
+            )
         if stray and row.key in ("other_other", "other_handling") and ctx.chance(0.5):
             lines.append("")
     return lines
@@ -185,7 +197,7 @@ def tab_separated(ctx: Context) -> str:
         "三": "\n".join(_tab_table3(ctx)),
         "四": "\n".join(_tab_table4(ctx)),
     }
-    return "\n\n" + _document(ctx, tables, "\n\n", [ctx.issuer, ctx.title()] if ctx.chance(0.3) else None)
+    return "\n\n" + _document(ctx, tables, "\n\n", [ctx.issuer, ctx.title(), ctx.date_line()] if ctx.chance(0.3) else None)
 
 
 # --- pipe separated ------------------------------------------------------------------------------
@@ -255,7 +267,7 @@ def pipe_separated(ctx: Context) -> str:
         f"标题: | {ctx.title()} | ||",
         "---|---|---|---|",
         f"索引号: | {index} | 文号: | 〔〕号 |",
-        f"发文日期: | {ctx.published.isoformat()} | 发布机构: | {ctx.issuer} |",
+        f"{ctx.rng.choice(('发布日期', '发文日期'))}: | {ctx.published.isoformat()} | 发布机构: | {ctx.issuer} |",
     ]
     return _document(ctx, tables, "\n", preamble)
 

@@ -62,11 +62,11 @@ class Style:
         if cell.status != "number":
             return cell.raw
         out = cell.raw
-        if unit is not None and isinstance(cell.value, (int, Decimal)) and abs(cell.value) >= 1000:
-            if rng.random() < self.thousands_rate:
-                whole, _, frac = out.partition(".")
-                sign = "-" if whole.startswith("-") else ""
-                out = sign + f"{int(whole.lstrip('-')):,}" + ("." + frac if frac else "")
+        big = unit is not None and isinstance(cell.value, (int, Decimal)) and abs(cell.value) >= 1000
+        if big and rng.random() < self.thousands_rate:
+            whole, _, frac = out.partition(".")
+            sign = "-" if whole.startswith("-") else ""
+            out = sign + f"{int(whole.lstrip('-')):,}" + ("." + frac if frac else "")
         if rng.random() < self.fullwidth_rate:
             out = out.translate(_FULL_DIGITS)
         if unit is not None and rng.random() < (self.yuan_rate if unit == "元" else self.unit_rate):
