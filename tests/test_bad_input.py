@@ -7,10 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import RAW
 
 from gongkai import read_report
 from gongkai.dataset import build
+
+from conftest import RAW
 
 SEED = RAW / "jincheng_2024.txt"
 
@@ -90,8 +91,10 @@ def test_missing_row_label(tmp_path):
     line_of_previous_label = _index(lines, "1.信访举报投诉类申请") + 1
     report = read_report(_write(tmp_path, "nolabel.txt", lines[:i] + lines[i + 1 :]))
     errors = _errors(report)
-    assert f"[三] row rejected_petition_or_complaint: 14 value cells where 7 were expected (row too long): " \
+    assert (
+        f"[三] row rejected_petition_or_complaint: 14 value cells where 7 were expected (row too long): "
         f"[9 0 0 0 1 0 10 4 0 0 0 0 0 4] @{line_of_previous_label}" in errors
+    )
     assert any("rows not found: rejected_duplicate" in e for e in errors)
     t3 = report.table3.set_index(["row", "applicant"])
     assert t3.loc[("rejected_petition_or_complaint", "total"), "cell_status"] == "missing"
@@ -104,16 +107,21 @@ def test_row_with_one_cell_too_few_or_too_many(tmp_path, change):
     lines = _lines()
     i = _index(lines, "(一)予以公开")
     first_value = i + 2  # one blank line between cells
-    edited = lines[:first_value] + lines[first_value + 2 :] if change == "fewer" else (
-        lines[:first_value] + ["5", ""] + lines[first_value:]
+    edited = (
+        lines[:first_value] + lines[first_value + 2 :]
+        if change == "fewer"
+        else ([*lines[:first_value], "5", "", *lines[first_value:]])
     )
     report = read_report(_write(tmp_path, f"{change}.txt", edited))
     errors = _errors(report)
-    expected = "6 value cells where 7 were expected (row too short)" if change == "fewer" else (
-        "8 value cells where 7 were expected (row too long)"
+    expected = (
+        "6 value cells where 7 were expected (row too short)"
+        if change == "fewer"
+        else ("8 value cells where 7 were expected (row too long)")
     )
     assert [e for e in errors if e.startswith("[三] row granted:")] == [
-        f"[三] row granted: {expected}: " + ("[4 0 0 1 0 226]" if change == "fewer" else "[5 221 4 0 0 1 0 226]")
+        f"[三] row granted: {expected}: "
+        + ("[4 0 0 1 0 226]" if change == "fewer" else "[5 221 4 0 0 1 0 226]")
         + f" @{i + 1}"
     ]
     assert report.table3.query("row == 'granted'")["cell_status"].eq("missing").all()
@@ -165,5 +173,9 @@ def test_batch_keeps_going_and_records_every_file(tmp_path):
     for name in ("reports", "table2", "table3", "table4", "parse_issues"):
         assert (tmp_path / "out" / f"{name}.parquet").exists() and (tmp_path / "out" / f"{name}.csv").exists()
     issues = result.tables["parse_issues"]
-    assert set(issues[issues.severity == "error"].report_id) == {"empty.txt", "sub/junk.txt", "sub/notes.xyz",
-                                                                 "truncated.txt"}
+    assert set(issues[issues.severity == "error"].report_id) == {
+        "empty.txt",
+        "sub/junk.txt",
+        "sub/notes.xyz",
+        "truncated.txt",
+    }

@@ -169,9 +169,7 @@ def test_table3_column_balance(seed: str) -> None:
     t3 = _t3(seed)
     for c in table3_columns():
         k = c.key
-        assert t3["new_received", k] + t3["carried_over", k] == (
-            t3["total_processed", k] + t3["carried_forward", k]
-        ), k
+        assert t3["new_received", k] + t3["carried_over", k] == (t3["total_processed", k] + t3["carried_forward", k]), k
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -187,9 +185,7 @@ def test_table3_outcome_total(seed: str) -> None:
     fmt, t3 = _meta(seed)["format"], _t3(seed)
     groups = ("denied_", "unavailable_", "rejected_", "other_")
     outcomes = [
-        r.key
-        for r in table3_rows(fmt)
-        if r.key in ("granted", "partially_granted") or r.key.startswith(groups)
+        r.key for r in table3_rows(fmt) if r.key in ("granted", "partially_granted") or r.key.startswith(groups)
     ]
     # 2 + 8 denied + 3 unavailable + 5 rejected + 3 other (2021) or 1 other_handling (2019)
     assert len(outcomes) == (21 if fmt == "2021" else 19)

@@ -6,9 +6,10 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import FIXTURES, RAW, SEEDS
 
 from gongkai import read_report
+
+from conftest import FIXTURES, RAW, SEEDS
 
 KEYS = {"table2": ["category", "measure"], "table3": ["row", "applicant"], "table4": ["proceeding", "outcome"]}
 

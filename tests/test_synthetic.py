@@ -194,9 +194,7 @@ def test_issuer_year_and_narrative() -> None:
             assert f"{claim.value}件" in claim.text
             pos = text.index(claim.text, pos)  # claims appear in order
     kinds = {
-        (c.row, c.column)
-        for r in [random_report(random.Random(s)) for s in range(20)]
-        for c in r.narrative.claims
+        (c.row, c.column) for r in [random_report(random.Random(s)) for s in range(20)] for c in r.narrative.claims
     }
     assert {("new_received", "total"), ("total_processed", "total"), ("granted", "total")} <= kinds
     assert ("administrative_review", "total") in kinds and ("carried_over", "total") in kinds
@@ -268,9 +266,7 @@ def test_every_layout_shows_every_value_in_order(layout: str, fmt: str) -> None:
         t = random_tables(rng, fmt, blank_rate=blank, dash_rate=0.03 * (seed % 3 == 0))
         sub, extra = seed % 3 == 1, seed % 2 == 0
         year = 2020 if fmt == "2019" else 2023
-        doc = render(
-            t, layout, issuer="稷山县人民政府", year=year, with_subtotal=sub, extra_table4_cell=extra, rng=rng
-        )
+        doc = render(t, layout, issuer="稷山县人民政府", year=year, with_subtotal=sub, extra_table4_cell=extra, rng=rng)
         body = _script_html(doc) if layout == "html_script" else doc
         assert f"稷山县人民政府{year}年政府信息公开工作年度报告" in doc
         assert "发布日期" in doc or (layout == "pipe_separated" and "发文日期: |" in doc)  # seed 004

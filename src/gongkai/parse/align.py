@@ -33,6 +33,11 @@ class Slot:
     def empty(self) -> bool:
         return not self.cell.text.strip()
 
+    @property
+    def explicit_blank(self) -> bool:
+        """An empty cell standing alone (a blank line between cells, a lone " |"): data, not padding."""
+        return self.width == 1 and self.empty
+
 
 @dataclass
 class LabelledRow:
@@ -79,14 +84,18 @@ def labelled_rows(rows: list[list[Cell]], is_row_label: Callable[[str], bool] | 
         return bool(current.values) and is_row_label is not None and is_row_label(current.label_text)
 
     for r, row in enumerate(rows):
+        leading: list[Slot] = []  # empty cells before a row's first text: padding if a label follows
         for c, cell in enumerate(row):
             slot = Slot(cell, r, c, len(row))
             if slot.empty:
-                current.values.append(slot)
+                (leading if len(leading) == c else current.values).append(slot)
             elif _is_value(cell.text):
+                current.values.extend(leading)
+                leading = []
                 current.values.append(slot)
                 current.n_values += 1
             else:
+                leading = []
                 if current.n_values or blank_row():
                     current.blank_row = not current.n_values
                     out.append(current)
@@ -94,6 +103,8 @@ def labelled_rows(rows: list[list[Cell]], is_row_label: Callable[[str], bool] | 
                 else:
                     current.values.clear()  # empty cells between labels are padding
                 current.labels.append(slot)
+        if len(leading) == len(row):
+            current.values.extend(leading)
     if current.labels or current.n_values:
         current.blank_row = not current.n_values and blank_row()
         out.append(current)
@@ -117,7 +128,11 @@ def align_values(values: list[Slot], n: int) -> Alignment:
     if k < n:
         present = sum(not v.empty for v in values)
         return Alignment(None, f"{present} value cells where {n} were expected (row too short)")
-    starts = [o for o in range(k - n + 1) if all(v.empty for v in values[:o]) and all(v.empty for v in values[o + n :])]
+    starts = [
+        o
+        for o in range(k - n + 1)
+        if all(v.empty and not v.explicit_blank for v in values[:o]) and all(v.empty for v in values[o + n :])
+    ]
     if not starts:
         present = sum(not v.empty for v in values)
         return Alignment(None, f"{present} value cells where {n} were expected (row too long)")

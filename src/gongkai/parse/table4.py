@@ -12,6 +12,7 @@ from gongkai.templates import table4_cells
 
 SECTION = "四"
 _HEADER_WORDS = ("行政复议", "行政诉讼", "尚未审结")
+_OUTCOME_WORDS = ("维持", "纠正", "审结")
 
 
 def parse_table4(rows: list[LabelledRow], issues: list[ParseIssue]) -> tuple[pd.DataFrame, set[int]]:
@@ -30,32 +31,60 @@ def parse_table4(rows: list[LabelledRow], issues: list[ParseIssue]) -> tuple[pd.
     values: list[Slot] = [s for r in lrows for s in r.values]
     used = {s.cell.line for r in lrows for s in r.labels + r.values if s.cell.line}
     line = next((s.cell.line for s in values if not s.empty), None)
-    alignment = align_values(values, n)
-    if alignment.slots is None:
-        trimmed = _trim(values, n + 1)
-        if trimmed is not None:
-            extra = trimmed[-1]
-            issues.append(
-                ParseIssue(
-                    "warning",
-                    SECTION,
-                    f"extra unlabelled cell {extra.cell.text!r} at the end of the table 4 row ignored; "
-                    f"the first {n} cells kept",
-                    extra.cell.line,
-                )
-            )
-            alignment_slots: list[Slot | None] = list(trimmed[:n])
-        else:
-            raw = " ".join(s.cell.text for s in values if not s.empty)
-            issues.append(ParseIssue("error", SECTION, f"table 4 row: {alignment.problem}: [{raw}]", line))
-            return _frame([None] * n), used
+    by_header = _by_header_columns(lrows, values, n)
+    alignment = align_values(values, n) if by_header is None else None
+    if by_header is not None:
+        alignment_slots, extras = by_header
+    elif alignment is not None and alignment.slots is not None:
+        alignment_slots, extras = alignment.slots, []
+    elif (trimmed := _trim(values, n + 1)) is not None:
+        alignment_slots, extras = list(trimmed[:n]), [trimmed[-1]]
     else:
-        alignment_slots = alignment.slots
+        raw = " ".join(s.cell.text for s in values if not s.empty)
+        problem = alignment.problem if alignment else "row does not fit the header"
+        issues.append(ParseIssue("error", SECTION, f"table 4 row: {problem}: [{raw}]", line))
+        return _frame([None] * n), used
+    for extra in extras:
+        issues.append(
+            ParseIssue(
+                "warning",
+                SECTION,
+                f"extra unlabelled cell {extra.cell.text!r} at the end of the table 4 row ignored; "
+                f"the first {n} cells kept",
+                extra.cell.line,
+            )
+        )
     records = [
         record(slot, integer=True, section=SECTION, where=f"{c.proceeding}, {c.outcome}", issues=issues)
         for c, slot in zip(template, alignment_slots, strict=True)
     ]
     return _frame(records), used
+
+
+def _by_header_columns(
+    lrows: list[LabelledRow], values: list[Slot], n: int
+) -> tuple[list[Slot | None], list[Slot]] | None:
+    """Align a tabular data row by the columns of its outcome headers (结果维持 … 总计).
+
+    Only for sources with real columns (tab-separated rows): the first outcome
+    header marks the first value column; a value beyond the 15th column is an
+    extra unlabelled cell. None when the source has no usable columns.
+    """
+    present = [s for s in values if not s.empty]
+    if not present or present[0].width < n or len({s.row for s in present}) != 1:
+        return None
+    columns = [
+        s.col for r in lrows for s in r.labels if s.width > 1 and any(w in norm(s.cell.text) for w in _OUTCOME_WORDS)
+    ]
+    if not columns:
+        return None
+    first = min(columns)
+    by_col = {s.col: s for s in values if s.row == present[0].row}
+    chosen = [by_col.get(c) for c in range(first, first + n)]
+    outside = [s for s in present if not first <= s.col < first + n]
+    if any(c is None for c in chosen) or any(s.col < first for s in outside):
+        return None
+    return chosen, outside
 
 
 def _trim(values: list[Slot], width: int) -> list[Slot] | None:
