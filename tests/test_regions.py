@@ -67,6 +67,14 @@ def test_township_resolves_to_its_county_with_a_note() -> None:
     assert found.note
 
 
+def test_township_named_like_a_district_elsewhere() -> None:
+    # 城区 is a district of 晋城市 (and others), not of 稷山县: here it is part of a 街道 name
+    found = explain_issuer("稷山县城区街道办事处")
+    assert found.region == JISHAN and found.kind == "township"
+    assert resolve_issuer("晋城市城区人民政府") == Region("山西省", "晋城市", "城区", "140502", "county")
+    assert resolve_issuer("淄博市朝阳区财政局") is None
+
+
 def test_municipality_district_has_the_municipality_as_city() -> None:
     assert resolve_issuer("北京市朝阳区人民政府") == Region("北京市", "北京市", "朝阳区", "110105", "county")
     assert resolve_issuer("北京市人民政府") == Region("北京市", None, None, "110000", "province")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache, total_ordering
 
 from gongkai.regions.dataset import LEVELS, Division, Level, Vintage, name_history, vintage
-from gongkai.regions.rules import aliases, match_suffix, strip_prefix
+from gongkai.regions.rules import AgencyRule, aliases, match_suffix, strip_prefix
 
 
 @total_ordering
@@ -135,6 +135,20 @@ def _filter_chain(chain: list[str], cands: list[list[Division]]) -> str | None:
     return None
 
 
+def _township_reading(
+    text: str, chain: list[str], names: dict[str, tuple[Division, ...]]
+) -> tuple[list[str], list[list[Division]], AgencyRule] | None:
+    """A shorter consistent chain whose remainder is a township (稷山县 + 城区街道办事处), if any."""
+    for k in range(len(chain) - 1, 0, -1):
+        rule = match_suffix(text[sum(len(n) for n in chain[:k]) :])
+        if rule is None or rule.kind != "township":
+            continue
+        cands = [list(names[n]) for n in chain[:k]]
+        if _filter_chain(chain[:k], cands) is None:
+            return chain[:k], cands, rule
+    return None
+
+
 def explain_issuer(issuer: str, *, year: int | None = None) -> Resolution:
     """Resolve ``issuer`` against the divisions of ``year`` (default: latest), saying how or why not."""
     v = vintage(year)
@@ -152,12 +166,16 @@ def explain_issuer(issuer: str, *, year: int | None = None) -> Resolution:
         return Resolution(issuer, None, note)
     rest = text[pos:]
     rule = match_suffix(rest)
-    if rule is None:
-        return Resolution(issuer, None, f"unrecognised agency {rest!r} after {''.join(chain)!r}")
     cands = [list(names[n]) for n in chain]
-    problem = _filter_chain(chain, cands)
+    if rule is None:
+        problem = f"unrecognised agency {rest!r} after {''.join(chain)!r}"
+    else:
+        problem = _filter_chain(chain, cands)
     if problem:
-        return Resolution(issuer, None, problem, rule.kind)
+        shorter = _township_reading(text, chain, names)
+        if shorter is None:
+            return Resolution(issuer, None, problem, rule.kind if rule else None)
+        chain, cands, rule = shorter
     last = cands[-1]
     if len(last) > 1:
         readings = ", ".join(f"{region_of(d).path} ({d.code})" for d in sorted(last, key=lambda d: d.code))
