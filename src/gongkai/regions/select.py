@@ -1,4 +1,8 @@
-"""Select regions at any level: a name (山西省, 晋城市, 高平市, 山西省晋城市) or a code prefix (14, 1405)."""
+"""Select regions at any level: a name (山西省, 晋城市, 高平市, 山西省晋城市) or a code prefix (14, 1405).
+
+Containment is by code prefix: a county's code starts with its 地级 city's four digits in every
+vintage since 2000 (before that some county-level cities had codes like 2290xx; reports start 2008).
+"""
 
 from __future__ import annotations
 
