@@ -1,20 +1,25 @@
 """Read a PDF with a text layer into a SourceDocument, using pdfplumber.
 
-Library choice (measured; details and method in docs/pdf_library.md). On huaian_2024.pdf (6 pages,
-tables 2, 3 and 4 ruled, 239 value cells in all, table 3 over pages 4-5):
+Library choice (measured with tests/fixtures/bench_pdf_libraries.py; details in docs/pdf_library.md).
+Rows = value rows found with their label followed by exactly their values, cell by cell; on
+huaian_2024.pdf 31 rows / 185 values (table 2 and the 25 rows of table 3, which runs over pages 4-5),
+on the LibreOffice fixture seed_003.pdf 28 rows / 182 values. CPU seconds per page, text and tables:
 
-============  =====================================  ================================
-library        cells recovered (values / labels)       seconds per page (text+tables)
-============  =====================================  ================================
-pdfplumber     239/239 values, 26/26 row labels         0.07
-PyMuPDF 2.0    238/239 (96171.6 read as "961716\\n."),  0.54 (find_tables), AGPL
-               labels scrambled ("1 属于国家秘密\\n.")
-pypdfium2      no tables (text only), rows of wrapped   0.005 (text only)
-               labels split from their numbers
-============  =====================================  ================================
+===========  ========================  ========================  ==========
+library      huaian_2024.pdf           seed_003.pdf              s / page
+===========  ========================  ========================  ==========
+pdfplumber   31/31 rows, 185/185       28/28 rows, 182/182       0.05-0.07
+PyMuPDF 2.0  8/31 rows, 30/185 (*)     20/28 rows, 126/182       0.54-0.63
+pypdfium2    27/31 lines, 157/185      24/28 lines, 154/182      0.003
+             (text only, no tables)
+===========  ========================  ========================  ==========
 
-pdfplumber finds every ruled cell exactly and keeps punctuation inside its cell, so it reads the
-tables; its cost is pdfminer's layout pass, about 0.07 s a page, 0.6 s for an 8-page report.
+(*) PyMuPDF's find_tables moves punctuation out of place ("1.属于国家秘密" becomes "1 属于国家秘密\\n.",
+96171.6 becomes "961716\\n."), so labels no longer match; its numbers are otherwise right (184/185).
+It is also AGPL-licensed and pulls in onnxruntime. pypdfium2 is fast but has no table finder, and a
+wrapped row label leaves the label's first line without its numbers. pdfplumber finds every ruled
+cell, keeps punctuation in its cell, and reads a whole 6-page report in 0.42 CPU seconds (about
+0.55 s for 8 pages).
 
 Output, page by page in vertical order:
 
