@@ -7,7 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gongkai.readers.base import SourceDocument, UnreadableSource
+from gongkai.readers.docx import read_docx
 from gongkai.readers.html import read_html
+from gongkai.readers.pdf import read_pdf
 from gongkai.readers.text import read_text
 
 Reader = Callable[[Path, bytes, str], SourceDocument]
@@ -19,6 +21,8 @@ READERS: dict[str, Reader] = {
     ".html": read_html,
     ".htm": read_html,
     ".shtml": read_html,
+    ".docx": read_docx,
+    ".pdf": read_pdf,
 }
 
 

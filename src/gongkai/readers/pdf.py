@@ -1,0 +1,424 @@
+"""Read a PDF with a text layer into a SourceDocument, using pdfplumber.
+
+Library choice (measured with tests/fixtures/bench_pdf_libraries.py; details in docs/pdf_library.md).
+Rows = value rows found with their label followed by exactly their values, cell by cell; on
+huaian_2024.pdf 31 rows / 185 values (table 2 and the 25 rows of table 3, which runs over pages 4-5),
+on the LibreOffice fixture seed_003.pdf 28 rows / 182 values. CPU seconds per page, text and tables:
+
+===========  ========================  ========================  ==========
+library      huaian_2024.pdf           seed_003.pdf              s / page
+===========  ========================  ========================  ==========
+pdfplumber   31/31 rows, 185/185       28/28 rows, 182/182       0.05-0.07
+PyMuPDF 2.0  8/31 rows, 30/185 (*)     20/28 rows, 126/182       0.54-0.63
+pypdfium2    27/31 lines, 157/185      24/28 lines, 154/182      0.003
+             (text only, no tables)
+===========  ========================  ========================  ==========
+
+(*) PyMuPDF's find_tables moves punctuation out of place ("1.属于国家秘密" becomes "1 属于国家秘密\\n.",
+96171.6 becomes "961716\\n."), so labels no longer match; its numbers are otherwise right (184/185).
+It is also AGPL-licensed and pulls in onnxruntime. pypdfium2 is fast but has no table finder, and a
+wrapped row label leaves the label's first line without its numbers. pdfplumber finds every ruled
+cell, keeps punctuation in its cell, and reads a whole 6-page report in 0.42 CPU seconds (about
+0.55 s for 8 pages).
+
+Output, page by page in vertical order:
+
+- every ruled table pdfplumber finds with at least two columns becomes a ``TableBlock`` (a one-column
+  "table" is a framed paragraph and stays text). Merged cells are expanded on a grid built from the
+  cell borders: a cell covering several grid positions is repeated in each, all but its top-left one
+  listed in ``spanned``. Cell text keeps the visual line breaks of the cell as ``"\\n"``. Refs are
+  ``page P table T row R cell C`` (T counts ruled tables on page P, R the row of that table on that
+  page, C the column in the block's grid); ``line`` is None.
+- a table that ends its page and one that starts the next page (nothing but page numbers and
+  running headers/footers in between) are merged into one block when their column borders agree
+  (one border set contained in the other, same outer edges). A label cell cut by the page break is
+  joined to its first half when it is the continuation of a merged cell: the continuation is empty,
+  or neither half is a number, the continuation does not start with an enumeration marker
+  ("（四）", "2.", "三、") and one half spans several rows. Every merge and join is noted.
+- all other text becomes one ``TextLine`` per visual line, ref ``page P line L`` (L counts the page's
+  lines outside tables, from 1, dropped lines included).
+- page-number lines ("- 4 -", "第4页", "4/6", or a bare number as a page's first or last line in the
+  top or bottom margin) and running headers/footers (the same text, digits aside, in the margin of
+  at least half of the pages, and of two at least) are dropped, each drop noted.
+
+A PDF without a text layer (scanned images) raises ``UnreadableSource``: it needs OCR first.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.utils import decode_text
+
+from gongkai.readers.base import Block, Cell, SourceDocument, TableBlock, TextLine, UnreadableSource
+
+BORDER_TOLERANCE = 4.0  # points: column borders closer than this are the same border
+MARGIN_SHARE = 0.12  # top and bottom share of the page height where headers, footers, page numbers sit
+RUNNING_POSITION_TOLERANCE = 6.0  # points: a running header/footer sits this close to the same place
+_DASH = r"[-‐‑‒–—―－~～]"
+PAGE_NUMBER_ANYWHERE = (
+    re.compile(rf"^{_DASH}+\s*\d{{1,4}}\s*{_DASH}+$"),
+    re.compile(r"^第\s*\d{1,4}\s*页(\s*[，,/]?\s*共\s*\d{1,4}\s*页)?$"),
+    re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),
+    re.compile(r"^(page|Page|PAGE)\s*\d{1,4}(\s*(of|/)\s*\d{1,4})?$"),
+)
+BARE_NUMBER = re.compile(r"^\d{1,4}$")
+ENUMERATION = re.compile(r"^\s*[（(]?[一二三四五六七八九十百\d]+[）)、.．]")
+NUMERIC = re.compile(r"^[\s\d.,，%％+\-−]*$")
+INFO_KEYS = {"Title": "title", "Author": "author", "Subject": "subject", "CreationDate": "created"}
+
+
+@dataclass
+class _PdfCell:
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    text: str
+
+
+@dataclass
+class _Part:
+    """One ruled table as found on one page."""
+
+    page: int
+    index: int  # 1-based among the tables of the page
+    top: float
+    bottom: float
+    cells: list[_PdfCell]
+
+    @property
+    def left(self) -> float:
+        return min(c.x0 for c in self.cells)
+
+    @property
+    def right(self) -> float:
+        return max(c.x1 for c in self.cells)
+
+    def borders(self) -> list[float]:
+        return _cluster([x for c in self.cells for x in (c.x0, c.x1)])
+
+
+@dataclass
+class _Line:
+    page: int
+    number: int
+    top: float
+    bottom: float
+    text: str
+
+
+@dataclass
+class _Page:
+    number: int
+    height: float
+    items: list[_Line | _Part] = field(default_factory=list)
+
+
+def read_pdf(path: Path, data: bytes, sha256: str) -> SourceDocument:
+    """Read the bytes of a PDF file; raise UnreadableSource when there is no readable text in it."""
+    if not data:
+        raise UnreadableSource(f"{path.name}: the file is empty")
+    if b"%PDF" not in data[:1024]:
+        raise UnreadableSource(f"{path.name}: not a PDF file (no %PDF header)")
+    notes: list[str] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            metadata = _metadata(pdf)
+            pages = [_read_page(page) for page in pdf.pages]
+    except UnreadableSource:
+        raise
+    except Exception as exc:  # pdfminer raises many types for damaged or encrypted files
+        raise UnreadableSource(f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    if not any(page.items for page in pages):
+        raise UnreadableSource(
+            f"{path.name}: the PDF has no text layer (scanned images?); it needs OCR before it can be read"
+        )
+    for page in pages:
+        if not page.items:
+            notes.append(f"page {page.number}: no text (an image or an empty page)")
+    _drop_margins(pages, notes)
+    blocks = _assemble(pages, notes)
+    return SourceDocument(
+        path=path, sha256=sha256, kind="pdf", encoding=None, blocks=blocks, notes=notes, metadata=metadata
+    )
+
+
+# --- one page ---------------------------------------------------------------------------------
+
+
+def _read_page(page: pdfplumber.page.Page) -> _Page:
+    number = page.page_number
+    parts: list[_Part] = []
+    for table in page.find_tables():
+        if len(table.columns) < 2:
+            continue  # a framed paragraph, read as text
+        texts = table.extract()
+        cells = [
+            _PdfCell(bbox[0], bbox[2], bbox[1], bbox[3], (text or "").strip())
+            for row, row_texts in zip(table.rows, texts, strict=True)
+            for bbox, text in zip(row.cells, row_texts, strict=True)
+            if bbox is not None
+        ]
+        parts.append(_Part(number, len(parts) + 1, table.bbox[1], table.bbox[3], cells))
+
+    boxes = [(p.left, p.top, p.right, p.bottom) for p in parts]
+
+    def outside(obj: dict) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        x = (obj["x0"] + obj["x1"]) / 2
+        y = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+    text_page = page.filter(outside) if parts else page
+    lines = [
+        _Line(number, i, line["top"], line["bottom"], line["text"].strip())
+        for i, line in enumerate(text_page.extract_text_lines(strip=True), start=1)
+        if line["text"].strip()
+    ]
+    items: list[_Line | _Part] = [*lines, *parts]
+    items.sort(key=lambda item: item.top)
+    return _Page(number, float(page.height), items)
+
+
+# --- page numbers, running headers and footers --------------------------------------------------
+
+
+def _in_margin(line: _Line, height: float) -> bool:
+    return line.top < height * MARGIN_SHARE or line.bottom > height * (1 - MARGIN_SHARE)
+
+
+def _is_page_number(line: _Line, page: _Page) -> bool:
+    text = line.text.strip()
+    if any(pattern.match(text) for pattern in PAGE_NUMBER_ANYWHERE):
+        return True
+    if BARE_NUMBER.match(text) and _in_margin(line, page.height):
+        lines = [item for item in page.items if isinstance(item, _Line)]
+        return line is lines[0] or line is lines[-1]
+    return False
+
+
+def _running_key(line: _Line) -> tuple[str, int]:
+    """Text with digits masked, and the margin position rounded to a few points."""
+    text = re.sub(r"\d+", "#", re.sub(r"\s+", "", line.text))
+    return text, round(line.top / RUNNING_POSITION_TOLERANCE)
+
+
+def _running_keys(pages: list[_Page]) -> set[tuple[str, int]]:
+    """Margin lines repeated at the same place on at least half of the pages (two at least)."""
+    seen: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for page in pages:
+        for item in page.items:
+            if isinstance(item, _Line) and _in_margin(item, page.height):
+                text, slot = _running_key(item)
+                for near in (slot - 1, slot, slot + 1):  # tolerate rounding at a slot edge
+                    seen[(text, near)].add(page.number)
+    needed = max(2, math.ceil(len(pages) / 2))
+    return {key for key, on in seen.items() if len(on) >= needed}
+
+
+def _drop_margins(pages: list[_Page], notes: list[str]) -> None:
+    """Remove page numbers and running headers/footers from the pages, noting each kind."""
+    running = _running_keys(pages)
+    for page in pages:
+        kept: list[_Line | _Part] = []
+        for item in page.items:
+            if isinstance(item, _Line):
+                if _is_page_number(item, page):
+                    notes.append(f"dropped page number {item.text!r} (page {page.number} line {item.number})")
+                    continue
+                if _in_margin(item, page.height) and _running_key(item) in running:
+                    notes.append(
+                        f"dropped running header/footer {item.text!r} (page {page.number} line {item.number})"
+                    )
+                    continue
+            kept.append(item)
+        page.items = kept
+
+
+# --- blocks -------------------------------------------------------------------------------------
+
+
+def _assemble(pages: list[_Page], notes: list[str]) -> list[Block]:
+    """Blocks in reading order, with tables continued across a page break merged."""
+    groups: list[_Line | list[_Part]] = []
+    for page in pages:
+        for position, item in enumerate(page.items):
+            if isinstance(item, _Line):
+                groups.append(item)
+                continue
+            previous = groups[-1] if groups else None
+            if (
+                position == 0
+                and isinstance(previous, list)
+                and previous[-1].page == page.number - 1
+                and _ends_page(previous[-1], pages)
+                and _columns_match(previous[-1], item)
+            ):
+                notes.append(
+                    f"table {previous[-1].index} of page {previous[-1].page} continues as table "
+                    f"{item.index} of page {page.number}: merged into one table"
+                )
+                previous.append(item)
+            else:
+                groups.append([item])
+    blocks: list[Block] = []
+    for group in groups:
+        if isinstance(group, _Line):
+            blocks.append(TextLine(Cell(group.text, None, f"page {group.page} line {group.number}")))
+        else:
+            blocks.append(_table_block(group, notes))
+    return blocks
+
+
+def _ends_page(part: _Part, pages: list[_Page]) -> bool:
+    items = pages[part.page - 1].items
+    return bool(items) and items[-1] is part
+
+
+def _columns_match(upper: _Part, lower: _Part) -> bool:
+    """Same outer edges, and the column borders of one part are all borders of the other."""
+    if abs(upper.left - lower.left) > BORDER_TOLERANCE or abs(upper.right - lower.right) > BORDER_TOLERANCE:
+        return False
+    a, b = upper.borders(), lower.borders()
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return all(any(abs(x - y) <= BORDER_TOLERANCE for y in large) for x in small)
+
+
+def _cluster(values: Iterable[float]) -> list[float]:
+    """Sorted positions with values closer than BORDER_TOLERANCE merged into their mean."""
+    clusters: list[list[float]] = []
+    for value in sorted(values):
+        if clusters and value - clusters[-1][-1] <= BORDER_TOLERANCE:
+            clusters[-1].append(value)
+        else:
+            clusters.append([value])
+    return [sum(c) / len(c) for c in clusters]
+
+
+def _nearest(borders: list[float], value: float) -> int:
+    return min(range(len(borders)), key=lambda i: abs(borders[i] - value))
+
+
+@dataclass
+class _Placed:
+    cell: Cell
+    top_left: tuple[int, int]
+    rows: int  # grid rows covered
+    columns: int  # grid columns covered
+    raw: _PdfCell
+
+
+def _table_block(parts: list[_Part], notes: list[str]) -> TableBlock:
+    """Expand the cells of one table (one or more page parts) onto a common grid."""
+    columns = _cluster([x for part in parts for c in part.cells for x in (c.x0, c.x1)])
+    width = len(columns) - 1
+    grid: list[list[_Placed | None]] = []
+    part_starts: list[int] = []
+    row_names: list[str] = []
+    for part in parts:
+        row_borders = _cluster([y for c in part.cells for y in (c.top, c.bottom)])
+        offset = len(grid)
+        part_starts.append(offset)
+        grid.extend([None] * width for _ in range(len(row_borders) - 1))
+        row_names.extend(f"page {part.page} table {part.index} row {r}" for r in range(1, len(row_borders)))
+        for raw in sorted(part.cells, key=lambda c: (c.top, c.x0)):
+            c0, c1 = _nearest(columns, raw.x0), _nearest(columns, raw.x1)
+            r0, r1 = _nearest(row_borders, raw.top), _nearest(row_borders, raw.bottom)
+            if c1 <= c0 or r1 <= r0:
+                continue  # a sliver thinner than the tolerance
+            ref = f"page {part.page} table {part.index} row {r0 + 1} cell {c0 + 1}"
+            placed = _Placed(Cell(raw.text, None, ref), (offset + r0, c0), r1 - r0, c1 - c0, raw)
+            for r in range(offset + r0, offset + r1):
+                for c in range(c0, c1):
+                    grid[r][c] = placed
+    for boundary, part in zip(part_starts[1:], parts[1:], strict=True):
+        _join_split_cells(grid, boundary, part, notes)
+
+    rows: list[list[Cell]] = []
+    spanned: set[tuple[int, int]] = set()
+    for r, grid_row in enumerate(grid):
+        row: list[Cell] = []
+        for c, placed in enumerate(grid_row):
+            if placed is None:
+                row.append(Cell("", None, f"{row_names[r]} cell {c + 1}"))
+                continue
+            if placed.top_left != (r, c):
+                spanned.add((r, c))
+            row.append(placed.cell)
+        rows.append(row)
+    return TableBlock(rows=rows, spanned=spanned)
+
+
+def _join_split_cells(grid: list[list[_Placed | None]], boundary: int, part: _Part, notes: list[str]) -> None:
+    """Join label cells cut in two by the page break between grid rows boundary-1 and boundary."""
+    above_row, below_row = grid[boundary - 1], grid[boundary]
+    for c, below in enumerate(below_row):
+        above = above_row[c]
+        if above is None or below is None or below.top_left != (boundary, c):
+            continue
+        if above.top_left[1] != c or above.columns != below.columns:
+            continue
+        if not _continues(above, below):
+            continue
+        if below.cell.text:
+            joined = Cell(f"{above.cell.text}\n{below.cell.text}", None, above.cell.ref)
+            notes.append(
+                f"joined cell cut by the page break: {above.cell.ref} {above.cell.text!r} + "
+                f"{below.cell.ref} {below.cell.text!r}"
+            )
+        else:
+            joined = above.cell
+            notes.append(f"merged cell {above.cell.ref} {above.cell.text!r} continues past the page break")
+        merged = _Placed(joined, above.top_left, above.rows + below.rows, above.columns, above.raw)
+        for r, grid_row in enumerate(grid):
+            for cc, placed in enumerate(grid_row):
+                if placed is above or placed is below:
+                    grid[r][cc] = merged
+
+
+def _continues(above: _Placed, below: _Placed) -> bool:
+    """Whether the first cell below a page break is the rest of the last cell above it."""
+    if not above.cell.text or NUMERIC.match(above.cell.text):
+        return False
+    if not below.cell.text:
+        return above.rows > 1 or below.rows > 1
+    if NUMERIC.match(below.cell.text) or ENUMERATION.match(below.cell.text):
+        return False
+    return above.rows > 1 or below.rows > 1
+
+
+# --- metadata -----------------------------------------------------------------------------------
+
+
+def _metadata(pdf: pdfplumber.PDF) -> dict[str, str]:
+    values: dict[str, str] = {"pages": str(len(pdf.pages))}
+    for info in pdf.doc.info:
+        for key, name in INFO_KEYS.items():
+            raw = info.get(key)
+            text = _decode_info(raw) if isinstance(raw, bytes | str) else None
+            if text:
+                values[name] = text
+    return values
+
+
+def _decode_info(raw: bytes | str) -> str:
+    """Decode a document-information string, tolerating the little-endian UTF-16 some producers write."""
+    if isinstance(raw, str):
+        return raw.strip()
+    if raw.startswith(b"\xfe\xff"):
+        return raw[2:].decode("utf-16-be", errors="replace").strip("\x00 ")
+    if raw.startswith(b"\xff\xfe"):
+        return raw[2:].decode("utf-16-le", errors="replace").strip("\x00 ")
+    try:
+        return raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return decode_text(raw).strip()
