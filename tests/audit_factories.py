@@ -25,11 +25,7 @@ def table3_values(
         outcomes = {r: int(rng.integers(0, high)) for r in outcome_rows(fmt)}
         processed = sum(outcomes.values())
         forward = int(rng.integers(0, 3))
-        over = (
-            carried_over[a]
-            if carried_over is not None
-            else int(rng.integers(0, min(processed + forward, 3) + 1))
-        )
+        over = carried_over[a] if carried_over is not None else int(rng.integers(0, min(processed + forward, 3) + 1))
         over = min(over, processed + forward)
         new = processed + forward - over
         cells.update({(r, a): v for r, v in outcomes.items()})
@@ -143,9 +139,7 @@ def make_report(
     )
 
 
-def set_cell(
-    report: Report, table: int, row: str, col: str, value: float | None, status: str = "number"
-) -> None:
+def set_cell(report: Report, table: int, row: str, col: str, value: float | None, status: str = "number") -> None:
     """Change one cell of a report in place (value None with a non-number status for blanks)."""
     df = {2: report.table2, 3: report.table3, 4: report.table4}[table]
     a, b = {2: ("category", "measure"), 3: ("row", "applicant"), 4: ("proceeding", "outcome")}[table]

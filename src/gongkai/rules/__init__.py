@@ -41,9 +41,7 @@ class AuditResult:
 
     def for_report(self, report_id: str) -> AuditResult:
         """The part of the result that concerns one report."""
-        return AuditResult(
-            *(df[df["report_id"] == report_id] for df in (self.findings, self.claims, self.checks))
-        )
+        return AuditResult(*(df[df["report_id"] == report_id] for df in (self.findings, self.claims, self.checks)))
 
     def write(self, outdir: str | Path) -> list[Path]:
         """Write findings, claims and checks as Parquet and CSV; returns the paths written."""
@@ -102,9 +100,7 @@ def audit_all(reports: Iterable[Report], manifest: pd.DataFrame | str | Path | N
     return AuditResult(*out.frames())
 
 
-def audit(
-    reports: Iterable[Report] | Report, manifest: pd.DataFrame | str | Path | None = None
-) -> pd.DataFrame:
+def audit(reports: Iterable[Report] | Report, manifest: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
     """The findings DataFrame of :func:`audit_all` (one report or many)."""
     if isinstance(reports, Report):
         reports = [reports]

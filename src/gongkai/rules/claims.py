@@ -77,10 +77,7 @@ def _pattern(text: str) -> re.Pattern[str] | None:
 def terms() -> tuple[tuple[Term, ...], re.Pattern[str]]:
     """The keyword terms and one combined regex (a named group per term, in priority order)."""
     rows = _csv("claim_terms.csv")
-    out = tuple(
-        Term(r["domain"], r["dim"], r["key"], r["strength"] == "strong", _pattern(r["requires"]))
-        for r in rows
-    )
+    out = tuple(Term(r["domain"], r["dim"], r["key"], r["strength"] == "strong", _pattern(r["requires"])) for r in rows)
     combined = re.compile("|".join(f"(?P<g{i}>{r['pattern']})" for i, r in enumerate(rows)))
     return out, combined
 
@@ -143,9 +140,7 @@ class _Section:
         ends = [m.start() for m in SENTENCE_END.finditer(text)]
         self.sent_starts = [0] + [e + 1 for e in ends]
         self.sent_ends = [*ends, len(text)]
-        self.delims = [
-            i for i, ch in enumerate(text) if ch in CLAUSE_DELIMS or ch in OPENERS or ch in CLOSERS
-        ]
+        self.delims = [i for i, ch in enumerate(text) if ch in CLAUSE_DELIMS or ch in OPENERS or ch in CLOSERS]
         depth = 0
         self.paren_depth_at: dict[int, int] = {}
         self.paren_spans: list[tuple[int, int]] = []
@@ -319,7 +314,7 @@ def _extract_section(sec: _Section) -> list[Claim]:
         claims.append(
             Claim(
                 sec.name,
-                start,
+                m.start("num") if num else start,
                 "yoy",
                 float(num) if num else None,
                 ("%" if unit in ("%", "％") else unit) if num else None,

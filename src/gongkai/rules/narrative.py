@@ -106,9 +106,7 @@ def judge_count(report_id: str, j: Judged, grids: ReportGrids, out: Collector) -
     )
 
 
-def judge_share(
-    report_id: str, j: Judged, by_claim: dict[int, Judged], grids: ReportGrids, out: Collector
-) -> None:
+def judge_share(report_id: str, j: Judged, by_claim: dict[int, Judged], grids: ReportGrids, out: Collector) -> None:
     c = j.claim
     subj = by_claim.get(id(c.subject)) if c.subject is not None else None
     if subj is None or subj.target is None:
@@ -197,9 +195,7 @@ def judge_share(
     )
 
 
-def judge_narrative(
-    report_id: str, sections: dict[str, str], grids: ReportGrids, out: Collector
-) -> list[Judged]:
+def judge_narrative(report_id: str, sections: dict[str, str], grids: ReportGrids, out: Collector) -> list[Judged]:
     """Extract and judge counts and shares; returns every judged claim (YoY ones still pending)."""
     judged = [Judged(c, _row(report_id, c)) for c in extract_claims(sections)]
     by_claim = {id(j.claim): j for j in judged}
