@@ -18,9 +18,9 @@ from functools import cache
 from importlib import resources
 
 SENTENCE_END = re.compile(r"[。！？!?\n]")
-CLAUSE_DELIMS = frozenset("，,；;：:、")
 OPENERS = frozenset("（(")
 CLOSERS = frozenset("）)")
+DELIM_RE = re.compile(r"[，,；;：:、（()）]")
 COUNT_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(件|起)(?!\d)")
 SHARE_RE = re.compile(r"(?:占比|比例|比重|占)[^\d，,。；;%％]{0,12}?(\d+(?:\.\d+)?)\s*[%％]")
 YOY_RE = re.compile(
@@ -78,8 +78,54 @@ def terms() -> tuple[tuple[Term, ...], re.Pattern[str]]:
     """The keyword terms and one combined regex (a named group per term, in priority order)."""
     rows = _csv("claim_terms.csv")
     out = tuple(Term(r["domain"], r["dim"], r["key"], r["strength"] == "strong", _pattern(r["requires"])) for r in rows)
-    combined = re.compile("|".join(f"(?P<g{i}>{r['pattern']})" for i, r in enumerate(rows)))
-    return out, combined
+    body = "|".join(f"(?P<g{i}>{r['pattern']})" for i, r in enumerate(rows))
+    starts = _first_chars(body)
+    # A look-ahead on the possible first characters lets the engine skip most positions quickly.
+    prefix = f"(?=[{re.escape(''.join(sorted(starts)))}])" if starts else ""
+    return out, re.compile(f"{prefix}(?:{body})")
+
+
+def _first_chars(pattern: str) -> set[str] | None:
+    """The characters a match of ``pattern`` can start with, or None when that cannot be told."""
+    try:
+        from re import _constants as C
+        from re import _parser as P
+    except ImportError:  # pragma: no cover - other Python versions
+        return None
+
+    def first(items) -> tuple[set[str] | None, bool]:
+        out: set[str] = set()
+        for op, av in items:
+            if op is C.LITERAL:
+                return out | {chr(av)}, False
+            if op is C.IN:
+                if any(o is not C.LITERAL for o, _ in av):
+                    return None, False
+                return out | {chr(a) for _, a in av}, False
+            branches = (
+                [av[-1]]
+                if op is C.SUBPATTERN
+                else av[1]
+                if op is C.BRANCH
+                else [av[2]]
+                if op in (C.MAX_REPEAT, C.MIN_REPEAT)
+                else None
+            )
+            if branches is None:
+                return None, False
+            empty = op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] == 0
+            for b in branches:
+                s, e = first(b)
+                if s is None:
+                    return None, False
+                out |= s
+                empty = empty or e
+            if not empty:
+                return out, False
+        return out, True
+
+    chars, can_be_empty = first(P.parse(pattern))
+    return None if chars is None or can_be_empty else chars
 
 
 @cache
@@ -140,7 +186,7 @@ class _Section:
         ends = [m.start() for m in SENTENCE_END.finditer(text)]
         self.sent_starts = [0] + [e + 1 for e in ends]
         self.sent_ends = [*ends, len(text)]
-        self.delims = [i for i, ch in enumerate(text) if ch in CLAUSE_DELIMS or ch in OPENERS or ch in CLOSERS]
+        self.delims = [m.start() for m in DELIM_RE.finditer(text)]
         depth = 0
         self.paren_depth_at: dict[int, int] = {}
         self.paren_spans: list[tuple[int, int]] = []
@@ -153,11 +199,15 @@ class _Section:
             elif ch in CLOSERS and open_at:
                 self.paren_spans.append((open_at.pop(), i))
                 depth -= 1
-        term_list, combined = terms()
         self.hits: list[_Hit] = []
-        for m in combined.finditer(text):
-            idx = int(m.lastgroup[1:])  # type: ignore[index]
-            self.hits.append(_Hit(m.start(), m.end(), term_list[idx]))
+        self.hit_ends: list[int] = []
+
+    def scan(self, windows: list[tuple[int, int]]) -> None:
+        """Find keyword hits, only inside the given (start, end) windows, in order."""
+        term_list, combined = terms()
+        for a, b in windows:
+            for m in combined.finditer(self.text, a, b):
+                self.hits.append(_Hit(m.start(), m.end(), term_list[int(m.lastgroup[1:])]))  # type: ignore[index]
         self.hit_ends = [h.end for h in self.hits]
 
     def sentence_of(self, pos: int) -> int:
@@ -258,6 +308,11 @@ def _extract_section(sec: _Section) -> list[Claim]:
         if not any(a <= m.start() < b for a, b in taken):
             spans.append((m.start(), m.end(), "count", m))
     spans.sort(key=lambda s: s[0])
+    windows: dict[int, tuple[int, int]] = {}
+    for start, end, _, _ in spans:
+        k = sec.sentence_of(start)
+        windows[k] = (sec.sent_starts[k], end)
+    sec.scan(sorted(windows.values()))
 
     claims: list[Claim] = []
     last_count: Claim | None = None

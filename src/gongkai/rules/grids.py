@@ -19,7 +19,8 @@ import pandas as pd
 from gongkai.report import Report
 from gongkai.templates import FORMATS, table2_cells, table3_columns, table3_rows, table4_cells
 
-STATUS_CODES = {"number": 0, "blank": 1, "dash": 2, "text": 3, "missing": 4, "inferred": 5}
+STATUS_ORDER = ("number", "blank", "dash", "text", "missing", "inferred")
+STATUS_CODES = {k: i for i, k in enumerate(STATUS_ORDER)}
 STATUS_NAMES = {v: k for k, v in STATUS_CODES.items()}
 NUMBER = 0
 MISSING = 4
@@ -144,6 +145,12 @@ class Grid:
         return bool(np.array_equal(self.values[mask], other.values[mask]))
 
 
+def _lookup(index: dict[str, int], column: pd.Series) -> np.ndarray:
+    """Positions of a column's keys in ``index`` (-1 when unknown); a dict lookup per cell, no pandas."""
+    keys = column.to_numpy(dtype=object)
+    return np.fromiter((index.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
+
+
 def build_grid(df: pd.DataFrame, table: int) -> Grid:
     """Turn a table DataFrame of the report contract into a :class:`Grid` (first cell wins on duplicates)."""
     ax = axes(table)
@@ -154,23 +161,20 @@ def build_grid(df: pd.DataFrame, table: int) -> Grid:
     if df is None or len(df) == 0:
         empty = np.empty(0, dtype=object)
         return Grid(ax, values, status, pos, empty, empty)
-    ri, ci = ax.row_index, ax.col_index
-    rkeys = df[ax.row_field].to_numpy()
-    ckeys = df[ax.col_field].to_numpy()
-    vals = pd.to_numeric(df["value"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    stats = df["cell_status"].to_numpy()
-    for p, (r, c, v, s) in enumerate(zip(rkeys, ckeys, vals, stats, strict=True)):
-        i = ri.get(r)
-        j = ci.get(c)
-        if i is None or j is None or pos[i, j] >= 0:
-            continue
-        code = STATUS_CODES.get(s, UNKNOWN_STATUS)
-        if code == NUMBER and np.isnan(v):
-            code = UNKNOWN_STATUS
-        pos[i, j] = p
-        status[i, j] = code
-        if code == NUMBER:
-            values[i, j] = v
+    ri = _lookup(ax.row_index, df[ax.row_field])
+    ci = _lookup(ax.col_index, df[ax.col_field])
+    value = df["value"]
+    if value.dtype.kind not in "iufb" and not isinstance(value.dtype, pd.api.extensions.ExtensionDtype):
+        value = pd.to_numeric(value, errors="coerce")
+    vals = value.to_numpy(dtype=float, na_value=np.nan)
+    codes = _lookup(STATUS_CODES, df["cell_status"])
+    codes = np.where(codes < 0, UNKNOWN_STATUS, codes)
+    codes = np.where((codes == NUMBER) & np.isnan(vals), UNKNOWN_STATUS, codes).astype(np.int8)
+    keep = np.flatnonzero((ri >= 0) & (ci >= 0))[::-1]  # reversed: on duplicate keys the first row wins
+    pos[ri[keep], ci[keep]] = keep
+    status[ri[keep], ci[keep]] = codes[keep]
+    number = status == NUMBER
+    values[number] = vals[pos[number]]
     raw = df["raw"].to_numpy(dtype=object) if "raw" in df else np.empty(0, dtype=object)
     lines = df["source_line"].to_numpy(dtype=object) if "source_line" in df else np.empty(0, dtype=object)
     return Grid(ax, values, status, pos, raw, lines)
