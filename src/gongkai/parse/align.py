@@ -12,8 +12,8 @@ are settled by the physical column that unambiguous rows use, or reported.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from gongkai.parse.normalize import norm
 from gongkai.parse.values import read_value
@@ -39,7 +39,7 @@ class LabelledRow:
     labels: list[Slot] = field(default_factory=list)
     values: list[Slot] = field(default_factory=list)  # value cells and empty cells, in order
 
-    @cached_property
+    @property
     def label_text(self) -> str:
         return norm("".join(s.cell.text for s in self.labels))
 
@@ -51,6 +51,11 @@ class LabelledRow:
         return next((s.cell.line for s in self.values if s.cell.line), None)
 
     n_values: int = 0  # non-empty value cells
+    blank_row: bool = False  # a row label followed by blank cells only
+
+    @property
+    def is_data(self) -> bool:
+        return self.n_values > 0 or self.blank_row
 
 
 def _is_value(text: str) -> bool:
@@ -61,10 +66,18 @@ def _is_value(text: str) -> bool:
 _TEXT_VALUES = {"无", "暂无", "不适用", "空"}
 
 
-def labelled_rows(rows: list[list[Cell]]) -> list[LabelledRow]:
-    """Cut a stream of cells into label runs each followed by its values."""
+def labelled_rows(rows: list[list[Cell]], is_row_label: Callable[[str], bool] | None = None) -> list[LabelledRow]:
+    """Cut a stream of cells into label runs each followed by its values.
+
+    Empty cells after a run that ends with a row label (``is_row_label``) are that
+    row's blank cells; empty cells after any other label are padding.
+    """
     out: list[LabelledRow] = []
     current = LabelledRow()
+
+    def blank_row() -> bool:
+        return bool(current.values) and is_row_label is not None and is_row_label(current.label_text)
+
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):
             slot = Slot(cell, r, c, len(row))
@@ -74,13 +87,15 @@ def labelled_rows(rows: list[list[Cell]]) -> list[LabelledRow]:
                 current.values.append(slot)
                 current.n_values += 1
             else:
-                if current.n_values:
+                if current.n_values or blank_row():
+                    current.blank_row = not current.n_values
                     out.append(current)
                     current = LabelledRow()
                 else:
                     current.values.clear()  # empty cells between labels are padding
                 current.labels.append(slot)
     if current.labels or current.n_values:
+        current.blank_row = not current.n_values and blank_row()
         out.append(current)
     return out
 

@@ -19,11 +19,20 @@ TEXT_LAYOUTS = ("tab_separated", "pipe_separated", "space_separated", "one_cell_
 _PIPE_ONLY = re.compile(r"^[\s|:\-]*\|[\s|:\-]*$")
 _SPACE_ROW = re.compile(r"^(?P<label>.*?\D)\s+(?P<values>(?:\S+\s+)*\S+)\s*$")
 _TRAILING_VALUE_SHARE = 0.3
+# Page furniture that PDF text extraction leaves inside tables: "- 4 -", "第 4 页 共 8 页", "4/8".
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
+
+
+def is_page_number(text: str) -> bool:
+    """A line that is only a page number."""
+    return bool(_PAGE_NUMBER.match(text))
 
 
 def _is_narrative(text: str) -> bool:
-    """Sentences (with a full stop) are narrative, never table labels or cells."""
-    return "。" in text
+    """Sentences (with a full stop) are narrative, never table labels or cells; page numbers are neither."""
+    return "。" in text or is_page_number(text)
 
 
 def detect_text_layout(lines: list[TextLine]) -> str:
@@ -101,17 +110,19 @@ def text_rows(lines: list[TextLine], layout: str, stride: int | None = None) -> 
     rows: list[list[Cell]] = []
     if layout == "one_cell_per_line":
         stride = _blank_line_stride(lines) if stride is None else stride
-        empty_run = 0
+        empty: list[Cell] = []
         for ln in lines:
             if not ln.cell.text.strip():
-                empty_run += 1
+                empty.append(ln.cell)
                 continue
-            if rows and empty_run > stride:
-                for _ in range((empty_run - stride) // (stride + 1)):
-                    rows.append([Cell("", ln.cell.line, f"before {ln.cell.ref}")])
-            empty_run = 0
+            if rows and len(empty) > stride:
+                for i in range((len(empty) - stride) // (stride + 1)):
+                    rows.append([empty[stride + i * (stride + 1)]])
+            empty = []
             if not _is_narrative(ln.cell.text):
                 rows.append(_line_cells(ln, layout))
+        if rows:  # empty lines closing the table: blank cells or padding, alignment tells which
+            rows.extend([empty[stride + i * (stride + 1)]] for i in range(len(empty) // (stride + 1)))
         return rows
     for ln in lines:
         if not ln.cell.text.strip() or _is_narrative(ln.cell.text):

@@ -7,6 +7,7 @@ from pathlib import Path
 from gongkai.parse.align import labelled_rows
 from gongkai.parse.formats import decide_format, table2_signal, table3_signal
 from gongkai.parse.layout import block_rows, detect_text_layout
+from gongkai.parse.match import ends_with_label
 from gongkai.parse.metadata import read_metadata
 from gongkai.parse.sections import Section, split_sections
 from gongkai.parse.table2 import parse_table2
@@ -15,8 +16,13 @@ from gongkai.parse.table4 import parse_table4
 from gongkai.readers import read_source
 from gongkai.readers.base import SourceDocument, TableBlock, TextLine, UnreadableSource
 from gongkai.report import ParseIssue, Report
+from gongkai.templates import label_phrases
 
 TABLE_SECTIONS = ("二", "三", "四")
+ROW_LABELS = {
+    "二": ends_with_label(label_phrases("table2_category")),
+    "三": ends_with_label(label_phrases("table3_row"), label_phrases("table3_column")),
+}
 TABLE_LAYOUT = {"html": "html_table", "docx": "docx_table", "pdf": "pdf_table"}
 
 
@@ -45,14 +51,16 @@ def parse_document(doc: SourceDocument, report_id: str) -> Report:
     issues = [ParseIssue("info", "file", note) for note in doc.notes]
     section_list, notes = split_sections(doc.blocks)
     issues += [
-        ParseIssue("error" if k in TABLE_SECTIONS else "warning", k, n)
-        for n, k in ((n, n.split()[1]) for n in notes)
+        ParseIssue("error" if k in TABLE_SECTIONS else "warning", k, n) for n, k in ((n, n.split()[1]) for n in notes)
     ]
     sections = {s.key: s for s in section_list}
     lines = [b for b in doc.blocks if isinstance(b, TextLine)]
     meta = read_metadata(lines, doc.metadata)
     layout = _layout(doc, sections)
-    rows = {k: labelled_rows(block_rows(sections[k].blocks, layout)) if k in sections else [] for k in TABLE_SECTIONS}
+    rows = {
+        k: labelled_rows(block_rows(sections[k].blocks, layout), ROW_LABELS.get(k)) if k in sections else []
+        for k in TABLE_SECTIONS
+    }
     fmt = decide_format(table2_signal(rows["二"]), table3_signal(rows["三"]), meta.year, issues)
     table2, used2 = parse_table2(rows["二"], fmt, issues)
     table3, used3 = parse_table3(rows["三"], fmt, issues)

@@ -18,7 +18,7 @@ def parse_table2(rows: list[LabelledRow], fmt: str, issues: list[ParseIssue]) ->
     """Parse every category row of table 2; a category not found leaves its cells ``missing``."""
     categories = table2_categories(fmt)
     phrases = label_phrases("table2_category")
-    lrows = [r for r in rows if r.n_values]
+    lrows = [r for r in rows if r.is_data]
     cells: dict[tuple[str, str], CellRecord] = {}
     used: set[int] = set()
     matched: dict[int, str] = {}

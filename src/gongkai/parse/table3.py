@@ -53,8 +53,8 @@ def parse_table3(rows: list[LabelledRow], fmt: str, issues: list[ParseIssue]) ->
     template = table3_rows(fmt)
     keys = tuple(r.key for r in template)
     phrases = label_phrases("table3_row")
-    lrows = [r for r in rows if r.n_values or r.labels]
-    data_rows = [r for r in lrows if r.n_values]
+    lrows = [r for r in rows if r.is_data]
+    data_rows = lrows
     if not data_rows:
         issues.append(ParseIssue("error", SECTION, "table 3 not found (no values in section 三)", None))
         return _frame({}, template), set()

@@ -18,7 +18,7 @@ def parse_table4(rows: list[LabelledRow], issues: list[ParseIssue]) -> tuple[pd.
     """Parse the 15 cells; an extra unlabelled cell at the end of the row is dropped with a note."""
     template = table4_cells()
     n = len(template)
-    lrows = [r for r in rows if r.n_values]
+    lrows = [r for r in rows if r.is_data]
     if not lrows:
         issues.append(ParseIssue("error", SECTION, "table 4 not found (no values in section 四)", None))
         return _frame([None] * n), set()
@@ -32,9 +32,9 @@ def parse_table4(rows: list[LabelledRow], issues: list[ParseIssue]) -> tuple[pd.
     line = next((s.cell.line for s in values if not s.empty), None)
     alignment = align_values(values, n)
     if alignment.slots is None:
-        present = [s for s in values if not s.empty]
-        if len(present) == n + 1 and _contiguous(values, present):
-            extra = present[-1]
+        trimmed = _trim(values, n + 1)
+        if trimmed is not None:
+            extra = trimmed[-1]
             issues.append(
                 ParseIssue(
                     "warning",
@@ -44,7 +44,7 @@ def parse_table4(rows: list[LabelledRow], issues: list[ParseIssue]) -> tuple[pd.
                     extra.cell.line,
                 )
             )
-            alignment_slots: list[Slot | None] = list(present[:n])
+            alignment_slots: list[Slot | None] = list(trimmed[:n])
         else:
             raw = " ".join(s.cell.text for s in values if not s.empty)
             issues.append(ParseIssue("error", SECTION, f"table 4 row: {alignment.problem}: [{raw}]", line))
@@ -58,9 +58,16 @@ def parse_table4(rows: list[LabelledRow], issues: list[ParseIssue]) -> tuple[pd.
     return _frame(records), used
 
 
-def _contiguous(values: list[Slot], present: list[Slot]) -> bool:
-    first, last = values.index(present[0]), values.index(present[-1])
-    return last - first + 1 == len(present)
+def _trim(values: list[Slot], width: int) -> list[Slot] | None:
+    """The row without its padding when it is exactly ``width`` cells ending in a non-empty one."""
+    end = len(values)
+    while end > 0 and values[end - 1].empty:
+        end -= 1
+    start = 0
+    while end - start > width and values[start].empty:
+        start += 1
+    row = values[start:end]
+    return row if len(row) == width else None
 
 
 def _frame(records) -> pd.DataFrame:

@@ -156,9 +156,7 @@ _DEFAULT_WEIGHT = (0.18, 0.5)
 
 def _column(rng: random.Random, fmt: str, outcomes: tuple[str, ...], size: int) -> dict[str, int]:
     """One applicant column of table 3 whose balance and outcome sum hold."""
-    active = {
-        k: w for k in outcomes for p, w in [_OUTCOME_WEIGHTS.get(k, _DEFAULT_WEIGHT)] if rng.random() < p
-    }
+    active = {k: w for k in outcomes for p, w in [_OUTCOME_WEIGHTS.get(k, _DEFAULT_WEIGHT)] if rng.random() < p}
     if not active:
         active = {"granted": 1.0}
     weights = [w * rng.uniform(0.3, 1.7) for w in active.values()]
@@ -184,9 +182,7 @@ def _column_size(rng: random.Random, applicant: str) -> int:
 
 def _table3(rng: random.Random, fmt: str) -> dict[tuple[str, str], TruthCell]:
     rows = tuple(r.key for r in table3_rows(fmt))
-    outcomes = tuple(
-        k for k in rows if k not in ("new_received", "carried_over", "total_processed", "carried_forward")
-    )
+    outcomes = tuple(k for k in rows if k not in ("new_received", "carried_over", "total_processed", "carried_forward"))
     cols = {a: _column(rng, fmt, outcomes, _column_size(rng, a)) for a in APPLICANTS}
     out: dict[tuple[str, str], TruthCell] = {}
     for row in rows:
@@ -213,9 +209,7 @@ def identity_violations(tables: SyntheticTables) -> list[str]:
     """Identities of the format README that fail (cells not all numbers are skipped)."""
     t3, t4 = tables.table3, tables.table4
     rows = [r.key for r in table3_rows(tables.fmt)]
-    outcomes = [
-        r for r in rows if r not in ("new_received", "carried_over", "total_processed", "carried_forward")
-    ]
+    outcomes = [r for r in rows if r not in ("new_received", "carried_over", "total_processed", "carried_forward")]
     cols = [c.key for c in table3_columns()]
     bad: list[str] = []
 

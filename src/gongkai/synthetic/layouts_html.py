@@ -38,11 +38,7 @@ def _inner(ctx: Context, content: str, *, is_value: bool = False) -> str:
     """The inside of a Word-exported cell: the escaped text in <p>/<span>, sometimes padded with &nbsp;."""
     esc = html.escape(content).replace("\xa0", "&nbsp;")
     if is_value and ctx.chance(0.08):
-        esc = (
-            "&nbsp;" * ctx.rng.randint(1, 3) + esc
-            if ctx.chance(0.5)
-            else esc + "&nbsp;" * ctx.rng.randint(1, 7)
-        )
+        esc = "&nbsp;" * ctx.rng.randint(1, 3) + esc if ctx.chance(0.5) else esc + "&nbsp;" * ctx.rng.randint(1, 7)
     if not esc:
         esc = ctx.rng.choice(("", "&nbsp;", "<br/>"))
     kind = ctx.rng.randrange(5)
@@ -61,9 +57,7 @@ def _inner(ctx: Context, content: str, *, is_value: bool = False) -> str:
 
 
 def _td(ctx: Context, content: str, *, rowspan: int = 1, colspan: int = 1, is_value: bool = False) -> str:
-    attrs = (f' colspan="{colspan}"' if colspan > 1 else "") + (
-        f' rowspan="{rowspan}"' if rowspan > 1 else ""
-    )
+    attrs = (f' colspan="{colspan}"' if colspan > 1 else "") + (f' rowspan="{rowspan}"' if rowspan > 1 else "")
     style = ctx.rng.choice(_TD_STYLES)
     width = ctx.rng.randint(38, 60) * colspan
     inner = _inner(ctx, content, is_value=is_value)
@@ -99,16 +93,12 @@ def table2_html(ctx: Context) -> str:
         rows.append([_td(ctx, ctx.label(block.item_label), colspan=4)])
         rows.append(
             [_td(ctx, text("info_header"))]
-            + [
-                _td(ctx, ctx.label(measure_header(m)), colspan=s)
-                for m, s in zip(block.measures, spans, strict=True)
-            ]
+            + [_td(ctx, ctx.label(measure_header(m)), colspan=s) for m, s in zip(block.measures, spans, strict=True)]
         )
         for cat, label in block.categories:
             cells = table2_values(ctx.tables, block, cat)
             rows.append(
-                [_td(ctx, label)]
-                + [_value(ctx, c, colspan=s, unit=u) for (c, u), s in zip(cells, spans, strict=True)]
+                [_td(ctx, label)] + [_value(ctx, c, colspan=s, unit=u) for (c, u), s in zip(cells, spans, strict=True)]
             )
     return _table(rows)
 

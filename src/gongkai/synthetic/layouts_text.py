@@ -133,12 +133,7 @@ def _tab_table3(ctx: Context) -> list[str]:
     n = len(cols)
     orgs = [label for _, label in cols[1:-1]]
     lines = [
-        ctx.label(text("balance_note"))
-        + "\t\t"
-        + text("applicant_header")
-        + "\t" * (n - 1)
-        + cols[-1][1]
-        + "\t",
+        ctx.label(text("balance_note")) + "\t\t" + text("applicant_header") + "\t" * (n - 1) + cols[-1][1] + "\t",
         "\t\t" + cols[0][1] + "\t" + "法人或其他组织" + "\t" * (n - 1),
         "\t\t\t" + "\t".join(orgs) + "\t\t",
     ]
@@ -160,9 +155,7 @@ def _tab_table3(ctx: Context) -> list[str]:
             lines.append("\t".join([*lead, label, *values] + ([""] if stray else [])))
         else:
             lines.append(
-                "\t".join(
-                    [label] + ([""] if stray and ctx.chance(0.8) else []) + values + ([""] if stray else [])
-                )
+                "\t".join([label] + ([""] if stray and ctx.chance(0.8) else []) + values + ([""] if stray else []))
             )
         if stray and row.key in ("other_other", "other_handling") and ctx.chance(0.5):
             lines.append("")
@@ -197,7 +190,9 @@ def tab_separated(ctx: Context) -> str:
         "三": "\n".join(_tab_table3(ctx)),
         "四": "\n".join(_tab_table4(ctx)),
     }
-    return "\n\n" + _document(ctx, tables, "\n\n", [ctx.issuer, ctx.title(), ctx.date_line()] if ctx.chance(0.3) else None)
+    return "\n\n" + _document(
+        ctx, tables, "\n\n", [ctx.issuer, ctx.title(), ctx.date_line()] if ctx.chance(0.3) else None
+    )
 
 
 # --- pipe separated ------------------------------------------------------------------------------

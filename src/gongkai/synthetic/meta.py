@@ -82,9 +82,7 @@ class Narrative:
 
 
 def _piece(rng: random.Random, tables: SyntheticTables, piece: str) -> Claim | None:
-    options = [
-        p for p in _phrases()[piece] if (p["table"] != "2" or (p["row"], p["column"]) in tables.table2)
-    ]
+    options = [p for p in _phrases()[piece] if (p["table"] != "2" or (p["row"], p["column"]) in tables.table2)]
     if not options:
         return None
     p = rng.choice(options)
