@@ -1,8 +1,9 @@
 """gongkai: parse and audit 政府信息公开工作年度报告 (government information-disclosure annual reports)."""
 
 from gongkai.report import ParseIssue, Report
+from gongkai.rules import audit, audit_all
 
-__all__ = ["ParseIssue", "Report", "read_report"]
+__all__ = ["ParseIssue", "Report", "audit", "audit_all", "read_report"]
 
 
 def read_report(path, report_id: str | None = None) -> Report:

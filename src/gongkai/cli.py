@@ -1,4 +1,4 @@
-"""Command line: ``gongkai build`` and ``gongkai parse``."""
+"""Command line: ``gongkai build``, ``gongkai parse`` and ``gongkai check``."""
 
 from __future__ import annotations
 
@@ -50,6 +50,19 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0 if report.status != "failed" else 1
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Audit one report and print its findings; exit 1 when an error-severity rule fails."""
+    from gongkai import read_report
+    from gongkai.rules import audit_all, format_findings
+
+    report = read_report(args.file)
+    manifest = Path(args.manifest) if args.manifest else Path(args.file).parent / "manifest.csv"
+    result = audit_all([report], manifest if manifest.is_file() else None)
+    print(format_findings(report, result))
+    f = result.findings
+    return 1 if ((f["status"] == "fail") & (f["severity"] == "error")).any() else 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gongkai", description="Parse and audit 政府信息公开工作年度报告.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -60,6 +73,10 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("parse", help="parse one file and print its tables and issues")
     s.add_argument("file")
     s.set_defaults(func=cmd_parse)
+    c = sub.add_parser("check", help="audit one file and print its findings")
+    c.add_argument("file")
+    c.add_argument("--manifest", help="manifest.csv with series_id overrides (default: beside FILE)")
+    c.set_defaults(func=cmd_check)
     return p
 
 

@@ -1,0 +1,114 @@
+"""The audit engine: table identities, narrative claims, percentages, cross-year and sanity rules.
+
+``audit_all(reports, manifest)`` returns an :class:`AuditResult` with three tables:
+
+* ``findings``: one row per failed or not-assessable evaluation (info findings included);
+* ``claims``: every figure the narrative states, with the cell it was matched to;
+* ``checks``: per report and rule, how many evaluations passed, failed, or could not be assessed.
+
+Rules are data (``rules.csv``, ``identities.csv``, ``claim_terms.csv``, ``claim_domains.csv``)
+evaluated by small functions; see docs/methodology.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from gongkai.report import Report
+from gongkai.rules.catalog import Rule, rules
+from gongkai.rules.crossyear import carry_over, copy_paste, docs_in_force, judge_yoy, no_previous
+from gongkai.rules.grids import ReportGrids, report_grids
+from gongkai.rules.identities import evaluate_identities
+from gongkai.rules.narrative import Judged, judge_narrative
+from gongkai.rules.results import Collector
+from gongkai.rules.sanity import check_blank_tables, check_negative
+from gongkai.rules.series import index_series, manifest_overrides, normalise_issuer, series_id
+
+__all__ = ["AuditResult", "Rule", "audit", "audit_all", "format_findings", "normalise_issuer", "rules"]
+
+
+@dataclass
+class AuditResult:
+    """Findings, claims and checks of an audit run."""
+
+    findings: pd.DataFrame
+    claims: pd.DataFrame
+    checks: pd.DataFrame
+
+    def for_report(self, report_id: str) -> AuditResult:
+        """The part of the result that concerns one report."""
+        return AuditResult(*(df[df["report_id"] == report_id] for df in (self.findings, self.claims, self.checks)))
+
+    def write(self, outdir: str | Path) -> list[Path]:
+        """Write findings, claims and checks as Parquet and CSV; returns the paths written."""
+        out = Path(outdir)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for name, df in (("findings", self.findings), ("claims", self.claims), ("checks", self.checks)):
+            df.to_parquet(out / f"{name}.parquet", index=False)
+            df.to_csv(out / f"{name}.csv", index=False)
+            paths += [out / f"{name}.parquet", out / f"{name}.csv"]
+        return paths
+
+
+def audit_all(reports: Iterable[Report], manifest: pd.DataFrame | str | Path | None = None) -> AuditResult:
+    """Audit reports: every rule on every report, cross-year rules within each issuer's series."""
+    reports = list(reports)
+    out = Collector()
+    grids: dict[int, ReportGrids] = {}
+    judged: dict[int, list[Judged]] = {}
+    for r in reports:
+        out.start(r.report_id)
+        g = report_grids(r)
+        grids[id(r)] = g
+        evaluate_identities(g, r.report_id, out)
+        check_negative(g, r.report_id, out)
+        check_blank_tables(g, r.report_id, out)
+        judged[id(r)] = judge_narrative(r.report_id, r.sections or {}, g, out)
+
+    overrides = manifest_overrides(manifest)
+    index = index_series(reports, overrides)
+    for r in reports:
+        sid = series_id(r, overrides)
+        cur = grids[id(r)]
+        prev_report = index.get((sid, int(r.year) - 1)) if sid is not None and r.year is not None else None
+        if prev_report is None:
+            why = (
+                f"no {int(r.year) - 1} report of series {sid!r} in the corpus"
+                if r.year is not None and sid
+                else "year or issuer unknown: no series"
+            )
+            for rule in ("xy.carry_over", "xy.docs_in_force", "sanity.copy_paste"):
+                no_previous(r.report_id, rule, why, out)
+        else:
+            prev = grids[id(prev_report)]
+            carry_over(r.report_id, cur, prev, out)
+            docs_in_force(r.report_id, cur, prev, out)
+            copy_paste(r.report_id, cur, prev, prev_report.report_id, out)
+        for j in judged[id(r)]:
+            if j.claim.kind != "yoy":
+                continue
+            ref = j.claim.ref_year or (int(r.year) - 1 if r.year is not None else None)
+            ref_report = index.get((sid, ref)) if sid is not None and ref is not None else None
+            judge_yoy(r.report_id, j, cur, grids[id(ref_report)] if ref_report else None, ref or 0, out)
+        for j in judged[id(r)]:
+            out.claim(tuple(j.row))
+    return AuditResult(*out.frames())
+
+
+def audit(reports: Iterable[Report] | Report, manifest: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+    """The findings DataFrame of :func:`audit_all` (one report or many)."""
+    if isinstance(reports, Report):
+        reports = [reports]
+    return audit_all(reports, manifest).findings
+
+
+def format_findings(report: Report, result: AuditResult) -> str:
+    """A terminal view of one report's audit: header, findings by severity, claims summary."""
+    from gongkai.rules.view import render
+
+    return render(report, result.for_report(report.report_id))

@@ -1,0 +1,389 @@
+"""Narrative claims: find the figures a report's prose states and what each one talks about.
+
+Extraction is text-only (no tables): every count (``N件``), share (``占比X%``) and
+year-on-year phrase (``同比增长X%``, ``较2023年减少X%``, ``较去年上升``) is located by
+section and character offset, and the keywords of ``claim_terms.csv`` before it, in
+its own clause, say which table cell it quotes. A dimension missing from the clause
+(``现行有效规章7件，规范性文件243件``) is inherited from earlier in the sentence, which
+makes the reading *weak*: a weak claim can match but is never called a mismatch.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+SENTENCE_END = re.compile(r"[。！？!?\n]")
+OPENERS = frozenset("（(")
+CLOSERS = frozenset("）)")
+DELIM_RE = re.compile(r"[，,；;：:、（()）]")
+COUNT_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(件|起)(?!\d)")
+SHARE_RE = re.compile(r"(?:占比|比例|比重|占)[^\d，,。；;%％]{0,12}?(\d+(?:\.\d+)?)\s*[%％]")
+YOY_RE = re.compile(
+    r"(?:同比|较上一?年度?|较去年|比上一?年度?|比去年|与上一?年度?相比|与去年相比"
+    r"|较(?P<y1>\d{4})\s*年度?|比(?P<y2>\d{4})\s*年度?|与(?P<y3>\d{4})\s*年度?相比)"
+    r"(?:同期)?[^\d，,。；;%％]{0,8}?"
+    r"(?P<dir>增长|增加|上升|提高|提升|减少|下降|降低|持平)(?:了)?\s*"
+    r"(?:(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[%％]|件|个百分点))?"
+)
+DIRECTIONS = {
+    "增长": 1,
+    "增加": 1,
+    "上升": 1,
+    "提高": 1,
+    "提升": 1,
+    "减少": -1,
+    "下降": -1,
+    "降低": -1,
+    "持平": 0,
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    domain: str
+    dim: str
+    key: str
+    strong: bool
+    requires: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class Domain:
+    name: str
+    table: int
+    primary: str
+    secondary: str
+    secondary_default: str | None
+    inherit_secondary: bool
+    required_context: re.Pattern[str] | None
+    strong_context: re.Pattern[str] | None
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    with resources.files(__package__).joinpath(name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _pattern(text: str) -> re.Pattern[str] | None:
+    return re.compile(text) if text else None
+
+
+@cache
+def terms() -> tuple[tuple[Term, ...], re.Pattern[str]]:
+    """The keyword terms and one combined regex (a named group per term, in priority order)."""
+    rows = _csv("claim_terms.csv")
+    out = tuple(Term(r["domain"], r["dim"], r["key"], r["strength"] == "strong", _pattern(r["requires"])) for r in rows)
+    body = "|".join(f"(?P<g{i}>{r['pattern']})" for i, r in enumerate(rows))
+    starts = _first_chars(body)
+    # A look-ahead on the possible first characters lets the engine skip most positions quickly.
+    prefix = f"(?=[{re.escape(''.join(sorted(starts)))}])" if starts else ""
+    return out, re.compile(f"{prefix}(?:{body})")
+
+
+def _first_chars(pattern: str) -> set[str] | None:
+    """The characters a match of ``pattern`` can start with, or None when that cannot be told."""
+    try:
+        from re import _constants as C
+        from re import _parser as P
+    except ImportError:  # pragma: no cover - other Python versions
+        return None
+
+    def first(items) -> tuple[set[str] | None, bool]:
+        out: set[str] = set()
+        for op, av in items:
+            if op is C.LITERAL:
+                return out | {chr(av)}, False
+            if op is C.IN:
+                if any(o is not C.LITERAL for o, _ in av):
+                    return None, False
+                return out | {chr(a) for _, a in av}, False
+            branches = (
+                [av[-1]]
+                if op is C.SUBPATTERN
+                else av[1]
+                if op is C.BRANCH
+                else [av[2]]
+                if op in (C.MAX_REPEAT, C.MIN_REPEAT)
+                else None
+            )
+            if branches is None:
+                return None, False
+            empty = op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] == 0
+            for b in branches:
+                s, e = first(b)
+                if s is None:
+                    return None, False
+                out |= s
+                empty = empty or e
+            if not empty:
+                return out, False
+        return out, True
+
+    chars, can_be_empty = first(P.parse(pattern))
+    return None if chars is None or can_be_empty else chars
+
+
+@cache
+def domains() -> dict[str, Domain]:
+    return {
+        r["domain"]: Domain(
+            r["domain"],
+            int(r["table"]),
+            r["primary"],
+            r["secondary"],
+            r["secondary_default"] or None,
+            r["inherit_secondary"] == "yes",
+            _pattern(r["required_context"]),
+            _pattern(r["strong_context"]),
+        )
+        for r in _csv("claim_domains.csv")
+    }
+
+
+@dataclass
+class Claim:
+    """One figure stated in the narrative, with what it talks about."""
+
+    section: str
+    offset: int
+    kind: str  # count, share, yoy
+    value: float | None
+    unit: str | None
+    sentence: str
+    decimals: int = 0
+    domain: str | None = None
+    dims: dict[str, str] = field(default_factory=dict)
+    inherited: frozenset[str] = frozenset()
+    strong: bool = False
+    note: str = ""
+    subject: Claim | None = None  # share / yoy: the count it is about
+    direction: int | None = None  # yoy: +1, -1, 0
+    ref_year: int | None = None  # yoy: explicit comparison year (else the previous year)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int
+    term: Term
+
+
+def _decimals(num: str) -> int:
+    return len(num.split(".", 1)[1]) if "." in num else 0
+
+
+class _Section:
+    """Positions of sentences, clause delimiters, parentheses and keyword hits of one section's text."""
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self.text = text
+        ends = [m.start() for m in SENTENCE_END.finditer(text)]
+        self.sent_starts = [0] + [e + 1 for e in ends]
+        self.sent_ends = [*ends, len(text)]
+        self.delims = [m.start() for m in DELIM_RE.finditer(text)]
+        depth = 0
+        self.paren_depth_at: dict[int, int] = {}
+        self.paren_spans: list[tuple[int, int]] = []
+        open_at: list[int] = []
+        for i in self.delims:
+            ch = text[i]
+            if ch in OPENERS:
+                open_at.append(i)
+                depth += 1
+            elif ch in CLOSERS and open_at:
+                self.paren_spans.append((open_at.pop(), i))
+                depth -= 1
+        self.hits: list[_Hit] = []
+        self.hit_ends: list[int] = []
+
+    def scan(self, windows: list[tuple[int, int]]) -> None:
+        """Find keyword hits, only inside the given (start, end) windows, in order."""
+        term_list, combined = terms()
+        for a, b in windows:
+            for m in combined.finditer(self.text, a, b):
+                self.hits.append(_Hit(m.start(), m.end(), term_list[int(m.lastgroup[1:])]))  # type: ignore[index]
+        self.hit_ends = [h.end for h in self.hits]
+
+    def sentence_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.sent_starts, pos) - 1
+
+    def in_paren(self, pos: int) -> bool:
+        return any(a < pos < b for a, b in self.paren_spans)
+
+    def clause_start(self, pos: int, floor: int) -> int:
+        k = bisect.bisect_left(self.delims, pos) - 1
+        start = self.delims[k] + 1 if k >= 0 else 0
+        return max(start, floor)
+
+    def hits_between(self, a: int, b: int) -> list[_Hit]:
+        lo = bisect.bisect_right(self.hit_ends, a)
+        hi = bisect.bisect_right(self.hit_ends, b)
+        return [h for h in self.hits[lo:hi] if h.start >= a]
+
+    def sentence_text(self, k: int) -> str:
+        return self.text[self.sent_starts[k] : self.sent_ends[k]].strip()
+
+    def context(self, k: int) -> str:
+        """The sentence and the one before it when both are in the same paragraph."""
+        s = self.text[self.sent_starts[k] : self.sent_ends[k]]
+        if k > 0 and self.text[self.sent_ends[k - 1]] != "\n":
+            s = self.text[self.sent_starts[k - 1] : self.sent_ends[k - 1]] + s
+        return s
+
+
+def _closest(hits: list[_Hit], text: str, upto: int) -> dict[str, _Hit]:
+    """For each (domain, dim) the hit ending nearest ``upto`` (longest on ties), honouring ``requires``."""
+    best: dict[str, _Hit] = {}
+    for h in hits:
+        if h.term.requires is not None and not h.term.requires.search(text, h.start, upto):
+            continue
+        k = f"{h.term.domain}.{h.term.dim}"
+        b = best.get(k)
+        if b is None or h.end > b.end or (h.end == b.end and h.start < b.start):
+            best[k] = h
+    return best
+
+
+def _read_dims(sec: _Section, pos: int, floor: int, sentence_start: int) -> tuple[Claim | None, str]:
+    """What the figure at ``pos`` talks about: a claim skeleton (domain, dims) or None."""
+    text = sec.text
+    cstart = sec.clause_start(pos, floor)
+    own = _closest(sec.hits_between(cstart, pos), text, pos)
+    if not own:
+        return None, ""
+    top = max(own.values(), key=lambda h: (h.end, -h.start))
+    if top.term.domain == "x":
+        return None, ""
+    dom = domains()[top.term.domain]
+    earlier = [h for h in sec.hits_between(sentence_start, cstart) if not sec.in_paren(h.start)]
+    prior = _closest(earlier, text, cstart)
+    dims: dict[str, str] = {}
+    inherited: set[str] = set()
+    strong = True
+    for dim in (dom.primary, dom.secondary):
+        h = own.get(f"{dom.name}.{dim}")
+        if h is None:
+            inherit = dim == dom.primary or dom.inherit_secondary or f"{dom.name}.{dom.primary}" not in own
+            h = prior.get(f"{dom.name}.{dim}") if inherit else None
+            if h is not None:
+                inherited.add(dim)
+        if h is None:
+            if dim == dom.secondary and dom.secondary_default:
+                dims[dim] = dom.secondary_default
+            continue
+        dims[dim] = h.term.key
+        strong = strong and h.term.strong
+    claim = Claim(sec.name, pos, "count", None, None, "", domain=dom.name, dims=dims)
+    claim.inherited = frozenset(inherited)
+    claim.strong = strong and not inherited
+    return claim, ""
+
+
+def extract_claims(sections: dict[str, str]) -> list[Claim]:
+    """All claims of a report's narrative, in reading order (counts, shares, year-on-year)."""
+    out: list[Claim] = []
+    for name, text in sections.items():
+        if text:
+            out.extend(_extract_section(_Section(name, text)))
+    return out
+
+
+def _extract_section(sec: _Section) -> list[Claim]:
+    text = sec.text
+    spans: list[tuple[int, int, str, re.Match[str]]] = []
+    for m in YOY_RE.finditer(text):
+        spans.append((m.start(), m.end(), "yoy", m))
+    taken = [(a, b) for a, b, _, _ in spans]
+    for m in SHARE_RE.finditer(text):
+        if not any(a <= m.start(1) < b for a, b in taken):
+            spans.append((m.start(1), m.end(), "share", m))
+    taken = [(a, b) for a, b, _, _ in spans]
+    for m in COUNT_RE.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken):
+            spans.append((m.start(), m.end(), "count", m))
+    spans.sort(key=lambda s: s[0])
+    windows: dict[int, tuple[int, int]] = {}
+    for start, end, _, _ in spans:
+        k = sec.sentence_of(start)
+        windows[k] = (sec.sent_starts[k], end)
+    sec.scan(sorted(windows.values()))
+
+    claims: list[Claim] = []
+    last_count: Claim | None = None
+    last_count_end = -1
+    current_sentence = -1
+    floor = 0
+    for start, end, kind, m in spans:
+        k = sec.sentence_of(start)
+        if k != current_sentence:
+            current_sentence, last_count, floor = k, None, sec.sent_starts[k]
+        s_start = sec.sent_starts[k]
+        sentence = sec.sentence_text(k)
+        if kind == "count":
+            claim, _ = _read_dims(sec, start, floor, s_start)
+            floor = end
+            if claim is None:
+                continue
+            dom = domains()[claim.domain]  # type: ignore[index]
+            ctx = sec.context(k)
+            if dom.required_context is not None and not dom.required_context.search(ctx):
+                continue
+            if dom.strong_context is not None and not dom.strong_context.search(ctx):
+                claim.strong = False
+            claim.value = float(m.group(1))
+            claim.unit = m.group(2)
+            claim.decimals = _decimals(m.group(1))
+            claim.sentence = sentence
+            claims.append(claim)
+            last_count, last_count_end = claim, end
+            continue
+        near = last_count is not None and _clauses_between(sec, last_count_end, start) <= 1
+        if kind == "share":
+            num = m.group(1)
+            claims.append(
+                Claim(
+                    sec.name,
+                    start,
+                    "share",
+                    float(num),
+                    "%",
+                    sentence,
+                    decimals=_decimals(num),
+                    subject=last_count if near else None,
+                )
+            )
+            continue
+        num, unit = m.group("num"), m.group("unit")
+        year = m.group("y1") or m.group("y2") or m.group("y3")
+        subject = last_count if near else None
+        if subject is None:
+            subject, _ = _read_dims(sec, start, floor, s_start)
+            if subject is not None:
+                subject.sentence = sentence
+        claims.append(
+            Claim(
+                sec.name,
+                m.start("num") if num else start,
+                "yoy",
+                float(num) if num else None,
+                ("%" if unit in ("%", "％") else unit) if num else None,
+                sentence,
+                decimals=_decimals(num) if num else 0,
+                subject=subject,
+                direction=DIRECTIONS[m.group("dir")],
+                ref_year=int(year) if year else None,
+            )
+        )
+        floor = end
+    return claims
+
+
+def _clauses_between(sec: _Section, a: int, b: int) -> int:
+    """Number of clause delimiters between two positions."""
+    return bisect.bisect_left(sec.delims, b) - bisect.bisect_left(sec.delims, a)

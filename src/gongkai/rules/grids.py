@@ -1,0 +1,228 @@
+"""Dense numeric views of a report's tables, so identities are evaluated with array arithmetic.
+
+A :class:`Grid` holds one table as a matrix of values (NaN unless the cell is a
+number) and a matrix of cell-status codes. Only ``number`` cells take part in
+arithmetic; blank, dash, text, inferred and missing cells make a rule that needs
+them not assessable, never zero.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from gongkai.report import Report
+from gongkai.templates import FORMATS, table2_cells, table3_columns, table3_rows, table4_cells
+
+STATUS_ORDER = ("number", "blank", "dash", "text", "missing", "inferred")
+STATUS_CODES = {k: i for i, k in enumerate(STATUS_ORDER)}
+STATUS_NAMES = {v: k for k, v in STATUS_CODES.items()}
+NUMBER = 0
+MISSING = 4
+UNKNOWN_STATUS = STATUS_CODES["text"]
+
+
+@dataclass(frozen=True)
+class Axes:
+    """The row and column keys of one table (union over both formats)."""
+
+    table: int
+    rows: tuple[str, ...]
+    cols: tuple[str, ...]
+    row_field: str
+    col_field: str
+    row_index: dict[str, int] = field(default_factory=dict, compare=False)
+    col_index: dict[str, int] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        self.row_index.update({k: i for i, k in enumerate(self.rows)})
+        self.col_index.update({k: i for i, k in enumerate(self.cols)})
+
+
+@cache
+def axes(table: int) -> Axes:
+    """Keys of table 2 (category × measure), 3 (row × applicant) or 4 (proceeding × outcome)."""
+    if table == 2:
+        cells = [c for f in FORMATS for c in table2_cells(f)]
+        cats = tuple(dict.fromkeys(c.category for c in cells))
+        meas = tuple(dict.fromkeys(c.measure for c in cells))
+        return Axes(2, cats, meas, "category", "measure")
+    if table == 3:
+        rows = tuple(dict.fromkeys(r.key for f in FORMATS for r in table3_rows(f)))
+        return Axes(3, rows, tuple(c.key for c in table3_columns()), "row", "applicant")
+    cells = table4_cells()
+    return Axes(
+        4,
+        tuple(dict.fromkeys(c.proceeding for c in cells)),
+        tuple(dict.fromkeys(c.outcome for c in cells)),
+        "proceeding",
+        "outcome",
+    )
+
+
+@cache
+def format_rows(table: int, fmt: str) -> tuple[str, ...]:
+    """The row keys a table has in one format."""
+    if table == 3:
+        return tuple(r.key for r in table3_rows(fmt))
+    if table == 2:
+        return tuple(dict.fromkeys(c.category for c in table2_cells(fmt)))
+    return axes(4).rows
+
+
+@cache
+def expand(keys: tuple[str, ...], universe: tuple[str, ...]) -> tuple[str, ...]:
+    """Expand ``*`` globs against the keys of ``universe``, keeping order and dropping duplicates."""
+    out: list[str] = []
+    for k in keys:
+        out.extend(u for u in universe if fnmatch.fnmatchcase(u, k)) if "*" in k else out.append(k)
+    return tuple(dict.fromkeys(out))
+
+
+@dataclass
+class Grid:
+    """One table of one report as arrays, with a way back to each source cell."""
+
+    axes: Axes
+    values: np.ndarray  # float, NaN unless the cell is a number
+    status: np.ndarray  # int8 status codes
+    pos: np.ndarray  # row position in the source DataFrame, -1 when missing
+    raw: np.ndarray  # the DataFrame's raw column (object)
+    lines: np.ndarray  # the DataFrame's source_line column (object)
+
+    def index(self, row: str, col: str) -> tuple[int, int] | None:
+        i = self.axes.row_index.get(row)
+        j = self.axes.col_index.get(col)
+        return None if i is None or j is None else (i, j)
+
+    def value(self, row: str, col: str) -> float | None:
+        """The number in a cell, or None when the cell is not a number."""
+        ij = self.index(row, col)
+        if ij is None or self.status[ij] != NUMBER:
+            return None
+        return float(self.values[ij])
+
+    def cell_status(self, row: str, col: str) -> str:
+        ij = self.index(row, col)
+        return "missing" if ij is None else STATUS_NAMES[int(self.status[ij])]
+
+    def describe(self, row: str, col: str) -> str:
+        """``row/col='raw' (line N)`` for evidence, with the status when it is not a number."""
+        ij = self.index(row, col)
+        if ij is None or self.pos[ij] < 0:
+            return f"{row}/{col}: missing"
+        p = int(self.pos[ij])
+        raw = self.raw[p] if p < len(self.raw) else None
+        line = self.lines[p] if p < len(self.lines) else None
+        status = STATUS_NAMES[int(self.status[ij])]
+        where = f" line {int(line)}" if line is not None and not pd.isna(line) else ""
+        kind = "" if status == "number" else f" {status}"
+        return f"{row}/{col}='{'' if raw is None or pd.isna(raw) else raw}'{kind}{where}"
+
+    def total(self, rows: Iterable[str], cols: Iterable[str]) -> tuple[float | None, list[tuple[str, str]]]:
+        """Sum of the cells rows × cols, or None with the non-number cells that prevent it."""
+        bad: list[tuple[str, str]] = []
+        acc = 0.0
+        for r in rows:
+            for c in cols:
+                v = self.value(r, c)
+                if v is None:
+                    bad.append((r, c))
+                else:
+                    acc += v
+        return (None, bad) if bad else (acc, bad)
+
+    def same_numbers(self, other: Grid) -> bool:
+        """True when both grids hold the same statuses and the same numbers."""
+        if not np.array_equal(self.status, other.status):
+            return False
+        mask = self.status == NUMBER
+        return bool(np.array_equal(self.values[mask], other.values[mask]))
+
+
+def _lookup(index: dict[str, int], column: pd.Series) -> np.ndarray:
+    """Positions of a column's keys in ``index`` (-1 when unknown); a dict lookup per cell, no pandas."""
+    keys = column.to_numpy(dtype=object)
+    return np.fromiter((index.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
+
+
+def build_grid(df: pd.DataFrame, table: int) -> Grid:
+    """Turn a table DataFrame of the report contract into a :class:`Grid` (first cell wins on duplicates)."""
+    ax = axes(table)
+    shape = (len(ax.rows), len(ax.cols))
+    values = np.full(shape, np.nan)
+    status = np.full(shape, MISSING, dtype=np.int8)
+    pos = np.full(shape, -1, dtype=np.int32)
+    if df is None or len(df) == 0:
+        empty = np.empty(0, dtype=object)
+        return Grid(ax, values, status, pos, empty, empty)
+    ri = _lookup(ax.row_index, df[ax.row_field])
+    ci = _lookup(ax.col_index, df[ax.col_field])
+    value = df["value"]
+    if value.dtype.kind not in "iufb" and not isinstance(value.dtype, pd.api.extensions.ExtensionDtype):
+        value = pd.to_numeric(value, errors="coerce")
+    vals = value.to_numpy(dtype=float, na_value=np.nan)
+    codes = _lookup(STATUS_CODES, df["cell_status"])
+    codes = np.where(codes < 0, UNKNOWN_STATUS, codes)
+    codes = np.where((codes == NUMBER) & np.isnan(vals), UNKNOWN_STATUS, codes).astype(np.int8)
+    keep = np.flatnonzero((ri >= 0) & (ci >= 0))[::-1]  # reversed: on duplicate keys the first row wins
+    pos[ri[keep], ci[keep]] = keep
+    status[ri[keep], ci[keep]] = codes[keep]
+    number = status == NUMBER
+    values[number] = vals[pos[number]]
+    raw = df["raw"].to_numpy(dtype=object) if "raw" in df else np.empty(0, dtype=object)
+    lines = df["source_line"].to_numpy(dtype=object) if "source_line" in df else np.empty(0, dtype=object)
+    return Grid(ax, values, status, pos, raw, lines)
+
+
+@dataclass
+class ReportGrids:
+    """The three grids of a report and its format."""
+
+    fmt: str | None
+    t2: Grid
+    t3: Grid
+    t4: Grid
+
+    def grid(self, table: int) -> Grid:
+        return {2: self.t2, 3: self.t3, 4: self.t4}[table]
+
+
+def detect_format(report: Report, t2: Grid, t3: Grid) -> str | None:
+    """The report's format: as parsed, else from table 3's （六） rows or table 2's columns, else the year."""
+    if report.format in FORMATS:
+        return report.format
+    present = lambda g, r, c: g.index(r, c) is not None and g.status[g.index(r, c)] != MISSING  # noqa: E731
+    if present(t3, "other_handling", "total"):
+        return "2019"
+    if any(present(t3, k, "total") for k in ("other_no_correction", "other_fee_unpaid", "other_other")):
+        return "2021"
+    if present(t2, "normative_document", "in_force"):
+        return "2021"
+    if present(t2, "normative_document", "newly_made"):
+        return "2019"
+    if report.year is not None:
+        return "2019" if report.year < 2021 else "2021"
+    return None
+
+
+def report_grids(report: Report) -> ReportGrids:
+    """Grids of all three tables of a report."""
+    t2 = build_grid(report.table2, 2)
+    t3 = build_grid(report.table3, 3)
+    t4 = build_grid(report.table4, 4)
+    return ReportGrids(detect_format(report, t2, t3), t2, t3, t4)
+
+
+def keys_for(table: int, fmt: str | None, along: str, keys: Sequence[str]) -> tuple[str, ...]:
+    """Expand keys along ``row`` or ``column`` of a table, restricted to the format's rows."""
+    ax = axes(table)
+    if along == "row":
+        universe = format_rows(table, fmt) if fmt in FORMATS else ax.rows
+        return expand(tuple(keys), universe)
+    return expand(tuple(keys), ax.cols)

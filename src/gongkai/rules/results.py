@@ -1,0 +1,119 @@
+"""Collects evaluations while auditing and turns them into the findings, claims and checks tables."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from gongkai.rules.catalog import rules, severity
+
+FINDING_COLUMNS = [
+    "report_id",
+    "rule",
+    "severity",
+    "status",
+    "table",
+    "row",
+    "column",
+    "expected",
+    "actual",
+    "difference",
+    "message",
+    "evidence",
+]
+CLAIM_COLUMNS = [
+    "report_id",
+    "section",
+    "kind",
+    "value",
+    "unit",
+    "sentence",
+    "offset",
+    "matched_table",
+    "matched_row",
+    "matched_column",
+    "table_value",
+    "status",
+    "note",
+]
+CHECK_COLUMNS = ["report_id", "rule", "n_pass", "n_fail", "n_not_assessable"]
+STATUSES = ("pass", "fail", "not_assessable")
+
+
+@dataclass
+class Collector:
+    """Accumulates rule outcomes for many reports; cheap appends, one DataFrame at the end."""
+
+    findings: list[tuple] = field(default_factory=list)
+    claims: list[tuple] = field(default_factory=list)
+    counts: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
+    report_ids: list[str] = field(default_factory=list)
+
+    def start(self, report_id: str) -> None:
+        """Register a report so every rule gets a checks row, even when nothing was evaluated."""
+        self.report_ids.append(report_id)
+
+    def count(self, report_id: str, rule: str, n_pass: int = 0, n_fail: int = 0, n_na: int = 0) -> None:
+        c = self.counts[(report_id, rule)]
+        c[0] += n_pass
+        c[1] += n_fail
+        c[2] += n_na
+
+    def result(
+        self,
+        report_id: str,
+        rule: str,
+        status: str,
+        *,
+        table: int | None = None,
+        row: str | None = None,
+        column: str | None = None,
+        expected: float | None = None,
+        actual: float | None = None,
+        message: str = "",
+        evidence: str = "",
+        severity_override: str | None = None,
+    ) -> None:
+        """Record one evaluation; fail and not_assessable also become findings."""
+        if status not in STATUSES:
+            raise ValueError(status)
+        self.count(report_id, rule, *(int(status == s) for s in STATUSES))
+        if status == "pass":
+            return
+        diff = actual - expected if expected is not None and actual is not None else None
+        self.findings.append(
+            (
+                report_id,
+                rule,
+                severity_override or severity(rule),
+                status,
+                table,
+                row,
+                column,
+                expected,
+                actual,
+                diff,
+                message,
+                evidence,
+            )
+        )
+
+    def claim(self, row: tuple) -> None:
+        self.claims.append(row)
+
+    def frames(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        findings = pd.DataFrame(self.findings, columns=FINDING_COLUMNS)
+        findings["table"] = findings["table"].astype("Int64")
+        for c in ("expected", "actual", "difference"):
+            findings[c] = findings[c].astype("float64")
+        claims = pd.DataFrame(self.claims, columns=CLAIM_COLUMNS)
+        claims["matched_table"] = claims["matched_table"].astype("Int64")
+        claims["offset"] = claims["offset"].astype("int64")
+        for c in ("value", "table_value"):
+            claims[c] = claims[c].astype("float64")
+        ids = list(dict.fromkeys(self.report_ids))
+        rows = [(rid, rule, *self.counts.get((rid, rule), (0, 0, 0))) for rid in ids for rule in rules()]
+        checks = pd.DataFrame(rows, columns=CHECK_COLUMNS)
+        return findings, claims, checks

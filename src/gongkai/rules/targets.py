@@ -1,0 +1,130 @@
+"""Which table cells a narrative claim may quote, and percentage arithmetic shared by shares and YoY."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from gongkai.rules.claims import Claim, domains
+from gongkai.rules.grids import ReportGrids, keys_for
+from gongkai.templates import FORMATS, table2_cells
+
+ORG_COLUMNS = (
+    "commercial_enterprise",
+    "research_institution",
+    "social_welfare_organization",
+    "legal_service_organization",
+    "other_organization",
+)
+# Claim keys that stand for several cells.
+COLUMN_GROUPS = {"organization_subtotal": ORG_COLUMNS}
+ROW_GROUPS = {"litigation": ("litigation_direct", "litigation_after_review")}
+# Table 2 measures named differently in the 2019 format.
+MEASURES_2019 = {"issued": "newly_made"}
+COUNT_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A cell, or a sum of cells, of one table."""
+
+    table: int
+    rows: tuple[str, ...]
+    cols: tuple[str, ...]
+    row_label: str
+    col_label: str
+
+    def value(self, grids: ReportGrids) -> tuple[float | None, list[tuple[str, str]]]:
+        if not self.rows or not self.cols:
+            return None, [(self.row_label, self.col_label)]
+        return grids.grid(self.table).total(self.rows, self.cols)
+
+    def describe(self) -> str:
+        return f"table {self.table} {self.row_label}/{self.col_label}"
+
+
+def _t3(fmt: str | None, row: str, col: str) -> Target | None:
+    rows: tuple[str, ...] = ()
+    for part in row.split("+"):
+        rows += keys_for(3, fmt, "row", (part,))
+    if not rows:
+        return None
+    return Target(3, rows, COLUMN_GROUPS.get(col, (col,)), row, col)
+
+
+def _t4(proceeding: str, outcome: str) -> Target:
+    rows = ROW_GROUPS.get(proceeding, (proceeding,))
+    return Target(4, rows, (outcome,), "+".join(rows) if proceeding in ROW_GROUPS else proceeding, outcome)
+
+
+def _t2(fmt: str | None, category: str, measure: str) -> Target | None:
+    if fmt == "2019":
+        measure = MEASURES_2019.get(measure, measure)
+    formats = (fmt,) if fmt in FORMATS else FORMATS
+    if not any(c.category == category and c.measure == measure for f in formats for c in table2_cells(f)):
+        return None
+    return Target(2, (category,), (measure,), category, measure)
+
+
+def candidates(claim: Claim, fmt: str | None) -> tuple[list[Target], str]:
+    """The cells a count claim may quote, best first, and a note when there is none."""
+    d = claim.dims
+    if claim.domain == "t3":
+        col = d.get("applicant", "total")
+        row = d.get("row")
+        if row is not None and row.startswith("_"):
+            return [], "not a table 3 figure"
+        rows = [row] if row else []
+        if row == "new_received" and "row" not in claim.inherited:
+            rows.append("new_received+carried_over")
+        if row is None or "row" in claim.inherited:
+            rows += ["total_processed", "new_received"]
+        out = [t for r in dict.fromkeys(rows) if (t := _t3(fmt, r, col)) is not None]
+        return out, "" if out else f"no table 3 row {row} in format {fmt}"
+    if claim.domain == "t4":
+        p = d.get("proceeding")
+        if p is None:
+            return [], "proceeding not stated"
+        return [_t4(p, d.get("outcome", "total"))], ""
+    if claim.domain == "t2":
+        cat, meas = d.get("category"), d.get("measure")
+        if cat is not None and cat.startswith("_"):
+            return [], "公文/文件 are not 规章 or 规范性文件: not compared with table 2"
+        if cat is None or meas is None:
+            return [], "table 2 category or measure not stated"
+        t = _t2(fmt, cat, meas)
+        return ([t], "") if t else ([], f"no table 2 cell {cat}/{meas} in format {fmt}")
+    return [], "unknown domain"
+
+
+def share_bases(target: Target, fmt: str | None) -> list[Target]:
+    """The totals a share of ``target`` may be taken of."""
+    if target.table == 3:
+        if target.cols != ("total",):
+            return [Target(3, target.rows, ("total",), target.row_label, "total")]
+        if target.row_label in COUNT_ROWS or "+" in target.row_label:
+            return []
+        return [
+            t
+            for r in ("total_processed", "new_received", "new_received+carried_over")
+            if (t := _t3(fmt, r, "total")) is not None
+        ]
+    if target.table == 4 and target.cols != ("total",):
+        return [Target(4, target.rows, ("total",), target.row_label, "total")]
+    return []
+
+
+def pct_reading(stated: float, decimals: int, computed: float) -> str | None:
+    """``round`` when rounding the computed percentage gives the stated one, else ``trunc``, else None."""
+    scale = 10**decimals
+    x = round(stated * scale)
+    c = computed * scale
+    if abs(c - x) <= 0.5 + 1e-7:
+        return "round"
+    if math.floor(c + 1e-7) == x:
+        return "trunc"
+    return None
+
+
+def domain_table(claim: Claim) -> int | None:
+    return domains()[claim.domain].table if claim.domain in domains() else None
