@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from audit_factories import make_report, set_cell
 from gongkai.rules import audit_all
 from gongkai.rules.claims import extract_claims
+
+from audit_factories import make_report, set_cell
 
 JINCHENG_APPLY = (
     "(二)依申请公开方面。坚持依法依规做好政府信息依申请公开工作,全市各级各部门2024年度共新收政府信息公开申请718件,"

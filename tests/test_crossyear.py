@@ -6,8 +6,9 @@ import copy
 
 import pandas as pd
 
-from audit_factories import make_report, next_year, set_cell
 from gongkai.rules import audit_all, normalise_issuer
+
+from audit_factories import make_report, next_year, set_cell
 
 
 def _fails(result, rule):

@@ -49,11 +49,7 @@ def seed_values(seed: str) -> dict[tuple[str, str], list[str]]:
 def expand(merges: list[tuple[int, int, int, int]]) -> set[tuple[int, int]]:
     """Spanned positions of merged cells given as (top row, left col, bottom row, right col), inclusive."""
     return {
-        (r, c)
-        for r0, c0, r1, c1 in merges
-        for r in range(r0, r1 + 1)
-        for c in range(c0, c1 + 1)
-        if (r, c) != (r0, c0)
+        (r, c) for r0, c0, r1, c1 in merges for r in range(r0, r1 + 1) for c in range(c0, c1 + 1) if (r, c) != (r0, c0)
     }
 
 

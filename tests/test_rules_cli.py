@@ -6,8 +6,9 @@ import importlib.util
 
 import pytest
 
-from conftest import RAW
 from gongkai.cli import main
+
+from conftest import RAW
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("gongkai.parse") is None, reason="parser not merged yet")
 

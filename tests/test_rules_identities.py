@@ -7,9 +7,10 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audit_factories import APPLICANTS, make_report, outcome_rows, set_cell
 from gongkai.rules import audit, audit_all
 from gongkai.templates import table3_columns, table3_rows, table4_cells
+
+from audit_factories import APPLICANTS, make_report, outcome_rows, set_cell
 
 IDENTITY_RULES = {"t3.column_balance", "t3.row_total", "t3.outcome_total", "t4.proceeding_total"}
 BALANCE_ROWS = {"new_received", "carried_over", "total_processed", "carried_forward"}

@@ -6,8 +6,9 @@ import importlib.util
 
 import pytest
 
-from conftest import RAW, SEEDS
 from gongkai.rules import AuditResult, audit_all, format_findings
+
+from conftest import RAW, SEEDS
 
 if importlib.util.find_spec("gongkai.parse") is None:  # pragma: no cover - only before the parser lands
     pytest.skip("parser not merged yet", allow_module_level=True)

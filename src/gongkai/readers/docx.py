@@ -74,9 +74,7 @@ def _open(path: Path, data: bytes) -> DocxDocument:
     except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         raise UnreadableSource(f"{path.name}: not a readable Word .docx file ({exc})") from exc
     except Exception as exc:  # python-docx raises its own package errors for foreign ZIP files
-        raise UnreadableSource(
-            f"{path.name}: not a readable Word .docx file ({type(exc).__name__}: {exc})"
-        ) from exc
+        raise UnreadableSource(f"{path.name}: not a readable Word .docx file ({type(exc).__name__}: {exc})") from exc
 
 
 def _body_items(document: DocxDocument) -> Iterator[Paragraph | Table]:

@@ -236,9 +236,7 @@ def _drop_margins(pages: list[_Page], notes: list[str]) -> None:
                     notes.append(f"dropped page number {item.text!r} (page {page.number} line {item.number})")
                     continue
                 if _in_margin(item, page.height) and _running_key(item) in running:
-                    notes.append(
-                        f"dropped running header/footer {item.text!r} (page {page.number} line {item.number})"
-                    )
+                    notes.append(f"dropped running header/footer {item.text!r} (page {page.number} line {item.number})")
                     continue
             kept.append(item)
         page.items = kept

