@@ -18,6 +18,17 @@ def _summary(result: BuildResult, out_dir: Path) -> str:
         lines.append(f"  {col:<7} " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
     sev = issues["severity"].value_counts()
     lines.append("  parse issues: " + ", ".join(f"{k}: {sev.get(k, 0)}" for k in ("error", "warning", "info")))
+    if "findings" in result.tables:
+        f = result.tables["findings"]
+        fails = f[f["status"] == "fail"]["severity"].value_counts()
+        lines.append(
+            "  audit: "
+            + ", ".join(f"{k} failures: {fails.get(k, 0)}" for k in ("error", "warning", "info"))
+            + f", not assessable: {(f['status'] == 'not_assessable').sum()}"
+        )
+        unresolved = reports[reports["division_code"].isna() & reports["issuer"].notna()]["issuer"].unique()
+        if len(unresolved):
+            lines.append("  issuers without a region: " + ", ".join(unresolved))
     bad = reports[reports["status"] != "ok"]
     for _, r in bad.iterrows():
         lines.append(f"  {r['status']:<8}{r['report_id']}: {r['message']}")

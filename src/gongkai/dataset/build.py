@@ -9,11 +9,13 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from gongkai.dataset.enrich import region_columns, series_column
 from gongkai.dataset.manifest import MANIFEST_NAME, read_manifest
 from gongkai.dataset.tables import all_tables
 from gongkai.dataset.write import write_table
 from gongkai.parse.report import read_report
 from gongkai.report import ParseIssue, Report
+from gongkai.rules import audit_all
 
 
 @dataclass
@@ -75,6 +77,12 @@ def build(raw_dir: Path, out_dir: Path | None = None, *, progress: bool = True) 
         apply_manifest(report, manifest)
         reports.append(report)
     tables = all_tables(reports)
+    regions = region_columns(reports, manifest)
+    series = series_column(reports, manifest)
+    base = tables["reports"].set_index("report_id", drop=False)
+    tables["reports"] = base.join(regions).join(series).reset_index(drop=True)
+    audit = audit_all(reports, manifest.reset_index() if len(manifest) else None)
+    tables.update(findings=audit.findings, claims=audit.claims, checks=audit.checks)
     result = BuildResult(reports, tables)
     if out_dir is not None:
         for name, df in tables.items():
