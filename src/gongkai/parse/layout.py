@@ -72,6 +72,8 @@ def _space_values(text: str) -> list[str]:
 def _line_cells(line: TextLine, layout: str) -> list[Cell]:
     cell = line.cell
     text = cell.text
+    if layout == "run_together":
+        return [Cell(text.strip(), cell.line, cell.ref)]
     if layout == "tab_separated":
         return [Cell(part.strip(), cell.line, cell.ref) for part in text.split("\t")]
     if layout == "pipe_separated":

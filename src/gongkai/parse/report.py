@@ -9,6 +9,7 @@ from gongkai.parse.formats import decide_format, table2_signal, table3_signal
 from gongkai.parse.layout import block_rows, detect_text_layout
 from gongkai.parse.match import ends_with_label
 from gongkai.parse.metadata import read_metadata
+from gongkai.parse.runtogether import explode, looks_run_together
 from gongkai.parse.sections import Section, split_sections
 from gongkai.parse.table2 import parse_table2
 from gongkai.parse.table3 import parse_table3
@@ -49,6 +50,12 @@ def _layout(doc: SourceDocument, sections: dict[str, Section]) -> str:
 def parse_document(doc: SourceDocument, report_id: str) -> Report:
     """Align a source document to the templates."""
     issues = [ParseIssue("info", "file", note) for note in doc.notes]
+    run_together = doc.kind == "text" and looks_run_together([b for b in doc.blocks if isinstance(b, TextLine)])
+    if run_together:
+        doc.blocks = explode(doc.blocks)
+        issues.append(
+            ParseIssue("info", "file", "table cells run together (crawled text): cells recovered by arithmetic")
+        )
     section_list, notes = split_sections(doc.blocks)
     issues += [
         ParseIssue("error" if k in TABLE_SECTIONS else "warning", k, n) for n, k in ((n, n.split()[1]) for n in notes)
@@ -56,15 +63,15 @@ def parse_document(doc: SourceDocument, report_id: str) -> Report:
     sections = {s.key: s for s in section_list}
     lines = [b for b in doc.blocks if isinstance(b, TextLine)]
     meta = read_metadata(lines, doc.metadata)
-    layout = _layout(doc, sections)
+    layout = "run_together" if run_together else _layout(doc, sections)
     rows = {
         k: labelled_rows(block_rows(sections[k].blocks, layout), ROW_LABELS.get(k)) if k in sections else []
         for k in TABLE_SECTIONS
     }
     fmt = decide_format(table2_signal(rows["二"]), table3_signal(rows["三"]), meta.year, issues)
-    table2, used2 = parse_table2(rows["二"], fmt, issues)
-    table3, used3 = parse_table3(rows["三"], fmt, issues)
-    table4, used4 = parse_table4(rows["四"], issues)
+    table2, used2 = parse_table2(rows["二"], fmt, issues, run_together=run_together)
+    table3, used3 = parse_table3(rows["三"], fmt, issues, run_together=run_together)
+    table4, used4 = parse_table4(rows["四"], issues, run_together=run_together)
     used = used2 | used3 | used4
     narrative: dict[str, str] = {}
     narrative_lines: dict[str, list[int | None]] = {}
@@ -74,7 +81,7 @@ def parse_document(doc: SourceDocument, report_id: str) -> Report:
             for b in section.blocks
             if isinstance(b, TextLine)
             and b.cell.text.strip()
-            and not (section.key in TABLE_SECTIONS and layout not in TABLE_LAYOUT.values() and b.cell.line in used)
+            and not (section.key in TABLE_SECTIONS and layout not in TABLE_LAYOUT.values() and b.cell.ref in used)
         ]
         narrative[section.key] = "\n".join(c.text.strip() for c in kept)
         narrative_lines[section.key] = [c.line for c in kept]

@@ -7,6 +7,7 @@ import pandas as pd
 from gongkai.parse.align import LabelledRow, align_values, settle_ambiguous
 from gongkai.parse.cells import MISSING, CellRecord, record
 from gongkai.parse.match import match_key
+from gongkai.parse.runtogether import cuts, no_constraint, run_digits
 from gongkai.parse.values import read_value
 from gongkai.report import TABLE2_COLUMNS, ParseIssue
 from gongkai.templates import label_phrases, table2_categories, table2_cells, table2_measures
@@ -14,13 +15,15 @@ from gongkai.templates import label_phrases, table2_categories, table2_cells, ta
 SECTION = "二"
 
 
-def parse_table2(rows: list[LabelledRow], fmt: str, issues: list[ParseIssue]) -> tuple[pd.DataFrame, set[int]]:
+def parse_table2(
+    rows: list[LabelledRow], fmt: str, issues: list[ParseIssue], *, run_together: bool = False
+) -> tuple[pd.DataFrame, set[str]]:
     """Parse every category row of table 2; a category not found leaves its cells ``missing``."""
     categories = table2_categories(fmt)
     phrases = label_phrases("table2_category")
     lrows = [r for r in rows if r.is_data]
     cells: dict[tuple[str, str], CellRecord] = {}
-    used: set[int] = set()
+    used: set[str] = set()
     matched: dict[int, str] = {}
     for i, row in enumerate(lrows):
         key = match_key(row.label_text, phrases, categories)
@@ -39,7 +42,10 @@ def parse_table2(rows: list[LabelledRow], fmt: str, issues: list[ParseIssue]) ->
         settle_ambiguous(lrows, aligned, n)
         for i, alignment in aligned.items():
             key, row = matched[i], lrows[i]
-            used.update(s.cell.line for s in row.labels + row.values if s.cell.line)
+            used.update(s.cell.ref for s in row.labels + row.values)
+            if alignment.slots is None and run_together and (digits := run_digits(row.values)) is not None:
+                _split_category(key, digits, fmt, row.line, cells, issues)
+                continue
             if alignment.slots is None:
                 raw = " ".join(s.cell.text for s in row.values if not s.empty)
                 issues.append(ParseIssue("error", SECTION, f"{key}: {alignment.problem}: [{raw}]", row.line))
@@ -64,6 +70,26 @@ def parse_table2(rows: list[LabelledRow], fmt: str, issues: list[ParseIssue]) ->
     elif not matched:
         issues.append(ParseIssue("error", SECTION, "table 2 not found (no values in section 二)", None))
     return _frame(cells, fmt), used
+
+
+def _split_category(key: str, digits: str, fmt: str, line: int | None, cells, issues: list[ParseIssue]) -> None:
+    """Table 2 has no arithmetic within a row: a run of digits splits only when one cut is possible."""
+    measures = table2_measures(fmt, key)
+    split = cuts(digits, len(measures), no_constraint)
+    if len(split.candidates) != 1:
+        issues.append(ParseIssue(
+            "error", SECTION,
+            f"{key}: run-together cells {digits} can be split into {len(measures)} numbers in "
+            f"{len(split.candidates)} ways and table 2 has no identity to choose; left unsplit, not guessed",
+            line,
+        ))  # fmt: skip
+        return
+    for measure, number in zip(measures, split.candidates[0], strict=True):
+        cells[(key, measure.measure)] = CellRecord(float(number), str(number), "inferred", line)
+    issues.append(ParseIssue(
+        "info", SECTION, f"{key}: run-together cells {digits} split as "
+        f"{'|'.join(map(str, split.candidates[0]))}: the only way to write them without leading zeros", line,
+    ))  # fmt: skip
 
 
 def _frame(cells: dict[tuple[str, str], CellRecord], fmt: str) -> pd.DataFrame:

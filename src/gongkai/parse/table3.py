@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 
 from gongkai.parse.align import Alignment, LabelledRow, align_values, settle_ambiguous
 from gongkai.parse.cells import MISSING, CellRecord, record
 from gongkai.parse.match import match_key
 from gongkai.parse.normalize import norm
+from gongkai.parse.runtogether import cuts, run_digits
 from gongkai.report import TABLE3_COLUMNS, ParseIssue
 from gongkai.templates import label_phrases, table3_columns, table3_rows
 
@@ -21,6 +24,8 @@ _ORG = (
     "other_organization",
 )
 SUBTOTAL = "organization_subtotal"
+_NON_OUTCOME = ("new_received", "carried_over", "total_processed", "carried_forward")
+MAX_COMBINATIONS = 100_000
 
 
 def header_columns(header: str, issues: list[ParseIssue], line: int | None) -> list[str]:
@@ -48,7 +53,9 @@ def header_columns(header: str, issues: list[ParseIssue], line: int | None) -> l
     return ["natural_person", *ordered, "total"]
 
 
-def parse_table3(rows: list[LabelledRow], fmt: str, issues: list[ParseIssue]) -> tuple[pd.DataFrame, set[int]]:
+def parse_table3(
+    rows: list[LabelledRow], fmt: str, issues: list[ParseIssue], *, run_together: bool = False
+) -> tuple[pd.DataFrame, set[str]]:
     """Parse table 3 from its section's rows. Returns the frame and the source lines it used."""
     template = table3_rows(fmt)
     keys = tuple(r.key for r in template)
@@ -73,21 +80,137 @@ def parse_table3(rows: list[LabelledRow], fmt: str, issues: list[ParseIssue]) ->
     aligned: dict[int, Alignment] = {i: align_values(data_rows[i].values, n) for i in matched}
     settle_ambiguous(data_rows, aligned, n)
     cells: dict[tuple[str, str], CellRecord] = {}
-    used: set[int] = set()
+    used: set[str] = set()
+    runs: dict[str, tuple[str, int | None]] = {}  # rows whose cells ran together: digits, line
     for i, key in matched.items():
         row, alignment = data_rows[i], aligned[i]
-        used.update(s.cell.line for s in row.labels + row.values if s.cell.line)
+        used.update(s.cell.ref for s in row.labels + row.values)
         if alignment.slots is None:
+            if run_together and (digits := run_digits(row.values)) is not None:
+                runs[key] = (digits, row.line)
+                continue
             raw = " ".join(s.cell.text for s in row.values if not s.empty)
             issues.append(ParseIssue("error", SECTION, f"row {key}: {alignment.problem}: [{raw}]", row.line))
             continue
         for col, slot in zip(columns, alignment.slots, strict=True):
             cells[(key, col)] = record(slot, integer=True, section=SECTION, where=f"row {key}, {col}", issues=issues)
+    if runs:
+        split_rows(runs, columns, fmt, cells, issues)
     _check_subtotal(cells, columns, issues)
     missing = [k for k in keys if k not in matched.values()]
     if missing:
         issues.append(ParseIssue("error", SECTION, f"table 3 rows not found: {', '.join(missing)}", None))
     return _frame(cells, template), used
+
+
+def _row_check(columns: list[str]):
+    """Constraint of one table 3 row: total = the six applicants (and 小计 = the five organisations)."""
+    total, sub = columns.index("total"), columns.index(SUBTOTAL) if SUBTOTAL in columns else None
+    parts = [i for i, c in enumerate(columns) if c not in ("total", SUBTOTAL)]
+    orgs = [i for i, c in enumerate(columns) if c in _ORG]
+
+    def check(cut: tuple[int, ...]) -> bool:
+        if len(cut) < len(columns):
+            return True
+        if sub is not None and cut[sub] != sum(cut[i] for i in orgs):
+            return False
+        return cut[total] == sum(cut[i] for i in parts)
+
+    return check
+
+
+def split_rows(
+    runs: dict[str, tuple[str, int | None]],
+    columns: list[str],
+    fmt: str,
+    cells: dict[tuple[str, str], CellRecord],
+    issues: list[ParseIssue],
+) -> None:
+    """Recover rows whose cells ran together: by the row total, then by the column identities."""
+    check = _row_check(columns)
+    pending: dict[str, list[tuple[int, ...]]] = {}
+    for key, (digits, line) in runs.items():
+        split = cuts(digits, len(columns), check)
+        if len(split.candidates) == 1:
+            _keep(cells, key, columns, split.candidates[0], line)
+            issues.append(ParseIssue(
+                "info", SECTION,
+                f"row {key}: run-together cells {digits} split as {_show(split.candidates[0])}: the only split "
+                "whose six applicant columns sum to the total (t3.row_total)", line,
+            ))  # fmt: skip
+        elif not split.candidates:
+            issues.append(ParseIssue(
+                "error", SECTION, f"row {key}: no split of the run-together cells {digits} makes the applicant "
+                "columns sum to the total; row left unsplit", line,
+            ))  # fmt: skip
+        else:
+            pending[key] = split.candidates
+    if pending:
+        _split_by_columns(pending, runs, columns, fmt, cells, issues)
+
+
+def _split_by_columns(pending, runs, columns, fmt, cells, issues) -> None:
+    """Choose among several row splits by the column identities (t3.column_balance, t3.outcome_total)."""
+    keys = list(pending)
+    combos = 1
+    for key in keys:
+        combos *= len(pending[key])
+    solutions = []
+    if combos <= MAX_COMBINATIONS:
+        outcome_rows = [r.key for r in table3_rows(fmt) if r.key not in _NON_OUTCOME]
+        for choice in itertools.product(*(pending[k] for k in keys)):
+            trial = dict(zip(keys, choice, strict=True))
+            if _columns_hold(trial, columns, outcome_rows, cells):
+                solutions.append(trial)
+                if len(solutions) > 1:
+                    break
+    if len(solutions) == 1:
+        for key, cut in solutions[0].items():
+            _keep(cells, key, columns, cut, runs[key][1])
+            issues.append(ParseIssue(
+                "info", SECTION,
+                f"row {key}: run-together cells {runs[key][0]} split as {_show(cut)}: the only split that fits the "
+                "row total and the column identities (t3.row_total, t3.column_balance, t3.outcome_total)",
+                runs[key][1],
+            ))  # fmt: skip
+        return
+    for key in keys:
+        shown = ", ".join(_show(c) for c in pending[key][:3]) + (" …" if len(pending[key]) > 3 else "")
+        issues.append(ParseIssue(
+            "error", SECTION,
+            f"row {key}: {len(pending[key])} splits of the run-together cells {runs[key][0]} fit the row total "
+            f"({shown}) and the column identities do not single one out; row left unsplit, not guessed",
+            runs[key][1],
+        ))  # fmt: skip
+
+
+def _columns_hold(trial, columns, outcome_rows, cells) -> bool:
+    def value(row: str, col: str) -> float | None:
+        if row in trial:
+            return trial[row][columns.index(col)]
+        rec = cells.get((row, col))
+        return rec.value if rec is not None else None
+
+    for col in columns:
+        if col == SUBTOTAL:
+            continue
+        balance = [value(r, col) for r in ("new_received", "carried_over", "total_processed", "carried_forward")]
+        if None not in balance and balance[0] + balance[1] != balance[2] + balance[3]:
+            return False
+        outcome = [value(r, col) for r in outcome_rows]
+        total = value("total_processed", col)
+        if total is not None and None not in outcome and sum(outcome) != total:  # type: ignore[arg-type]
+            return False
+    return True
+
+
+def _keep(cells, key: str, columns: list[str], cut: tuple[int, ...], line: int | None) -> None:
+    for col, number in zip(columns, cut, strict=True):
+        cells[(key, col)] = CellRecord(float(number), str(number), "inferred", line)
+
+
+def _show(cut: tuple[int, ...]) -> str:
+    return "|".join(map(str, cut))
 
 
 def _check_subtotal(cells: dict[tuple[str, str], CellRecord], columns: list[str], issues: list[ParseIssue]) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from gongkai.parse.align import LabelledRow, Slot, align_values
-from gongkai.parse.cells import MISSING, record
+from gongkai.parse.cells import MISSING, CellRecord, record
 from gongkai.parse.normalize import norm
+from gongkai.parse.runtogether import cuts, group_totals, run_digits
 from gongkai.report import TABLE4_COLUMNS, ParseIssue
 from gongkai.templates import table4_cells
 
@@ -15,7 +16,9 @@ _HEADER_WORDS = ("行政复议", "行政诉讼", "尚未审结")
 _OUTCOME_WORDS = ("维持", "纠正", "审结")
 
 
-def parse_table4(rows: list[LabelledRow], issues: list[ParseIssue]) -> tuple[pd.DataFrame, set[int]]:
+def parse_table4(
+    rows: list[LabelledRow], issues: list[ParseIssue], *, run_together: bool = False
+) -> tuple[pd.DataFrame, set[str]]:
     """Parse the 15 cells; an extra unlabelled cell at the end of the row is dropped with a note."""
     template = table4_cells()
     n = len(template)
@@ -29,7 +32,7 @@ def parse_table4(rows: list[LabelledRow], issues: list[ParseIssue]) -> tuple[pd.
             ParseIssue("warning", SECTION, "table 4 header not recognised; official order assumed", lrows[0].line)
         )
     values: list[Slot] = [s for r in lrows for s in r.values]
-    used = {s.cell.line for r in lrows for s in r.labels + r.values if s.cell.line}
+    used = {s.cell.ref for r in lrows for s in r.labels + r.values}
     line = next((s.cell.line for s in values if not s.empty), None)
     by_header = _by_header_columns(lrows, values, n)
     alignment = align_values(values, n) if by_header is None else None
@@ -37,6 +40,8 @@ def parse_table4(rows: list[LabelledRow], issues: list[ParseIssue]) -> tuple[pd.
         alignment_slots, extras = by_header
     elif alignment is not None and alignment.slots is not None:
         alignment_slots, extras = alignment.slots, []
+    elif run_together and (digits := run_digits(values)) is not None:
+        return _split_row(digits, line, issues), used
     elif (trimmed := _trim(values, n + 1)) is not None:
         alignment_slots, extras = list(trimmed[:n]), [trimmed[-1]]
     else:
@@ -85,6 +90,25 @@ def _by_header_columns(
     if any(c is None for c in chosen) or any(s.col < first for s in outside):
         return None
     return chosen, outside
+
+
+def _split_row(digits: str, line: int | None, issues: list[ParseIssue]) -> pd.DataFrame:
+    """Recover the 15 cells of a run of digits by the three proceeding totals (t4.proceeding_total)."""
+    n = len(table4_cells())
+    split = cuts(digits, n, group_totals(5, 3))
+    if len(split.candidates) != 1:
+        issues.append(ParseIssue(
+            "error", SECTION,
+            f"table 4 row: run-together cells {digits} fit the proceeding totals in {len(split.candidates)} ways; "
+            "left unsplit, not guessed", line,
+        ))  # fmt: skip
+        return _frame([None] * n)
+    cut = split.candidates[0]
+    issues.append(ParseIssue(
+        "info", SECTION, f"table 4 row: run-together cells {digits} split as {'|'.join(map(str, cut))}: the only "
+        "split in which each proceeding's total is the sum of its outcomes (t4.proceeding_total)", line,
+    ))  # fmt: skip
+    return _frame([CellRecord(float(v), str(v), "inferred", line) for v in cut])
 
 
 def _trim(values: list[Slot], width: int) -> list[Slot] | None:
