@@ -11,6 +11,7 @@ are settled by the physical column that unambiguous rows use, or reported.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,8 +65,14 @@ class LabelledRow:
 
 
 def _is_value(text: str) -> bool:
+    """Numbers, dashes, words that stand for a value, and garbled runs of value characters ("3-120")."""
     status = read_value(text).status
-    return status in {"number", "dash"} or (status == "text" and norm(text) in _TEXT_VALUES)
+    if status in {"number", "dash"}:
+        return True
+    return status == "text" and (norm(text) in _TEXT_VALUES or bool(_GARBLED_VALUE.fullmatch(norm(text))))
+
+
+_GARBLED_VALUE = re.compile(r"(?=.*\d)[\d\-—–/.,]+")
 
 
 _TEXT_VALUES = {"无", "暂无", "不适用", "空"}

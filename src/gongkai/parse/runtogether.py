@@ -14,6 +14,7 @@ for the cells 12|0|3|0|0|0|15, and often the whole report on one line. Two steps
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -22,8 +23,8 @@ from gongkai.parse.sections import SECTION_NUMERALS
 from gongkai.readers.base import Block, Cell, TextLine
 from gongkai.templates import label_phrases
 
-# Runs of digits, possibly with stray spaces inside, and an optional decimal part.
-_RUN = re.compile(r"\d+(?:[ \u3000\xa0]+\d+)*(?:\.\d+)?")
+# Runs of value characters (digits, signs, dash marks, decimal points, stray spaces inside): glued cells.
+_RUN = re.compile(r"[\d\-—–－/](?:[\d\-—–－/.．]|[ \u3000\xa0]+(?=[\d\-—–－/]))*")
 # A label glued to digits: the sign of a flattened table.
 _GLUED = re.compile(r"(?:申请数量|\(一\)予以公开|\(七\)总计|继续办理)\d")
 _HEADING_TAIL = re.compile(r"(?:及改进情况|的事项|事项|情况)?")
@@ -34,7 +35,7 @@ MAX_SPLITS = 200_000
 
 def looks_run_together(lines: list[TextLine]) -> bool:
     """Whether table 3 labels are glued to their digits somewhere in the text."""
-    return sum(len(_GLUED.findall(norm(ln.cell.text))) for ln in lines) >= 2
+    return sum(len(_GLUED.findall(unicodedata.normalize("NFKC", ln.cell.text))) for ln in lines) >= 2
 
 
 def _headings(text: str, expected: int) -> Iterator[tuple[int, int, str]]:
@@ -60,9 +61,10 @@ def _tokens(text: str) -> Iterator[tuple[int, str]]:
     pos = 0
     for m in _RUN.finditer(text):
         start, end = m.start(), m.end()
-        nxt = text[end : end + 2]
-        if len(nxt) == 2 and nxt[0] in ".．、" and not nxt[1].isdigit():
-            end -= 1  # the last digit numbers the next label: "00000002.其他…" → "0000000" + "2.其他…"
+        if text[end - 1] in ".．" and text[end - 2 : end - 1].isdigit():
+            end -= 2  # the last digit numbers the next label: "00000002.其他…" → "0000000" + "2.其他…"
+        elif text[end : end + 1] == "、" and text[end - 1].isdigit():
+            end -= 1  # "…0003、其他" likewise
         if end <= start:
             continue
         if text[pos:start].strip():
@@ -158,7 +160,7 @@ def cuts(digits: str, n: int, check: Callable[[tuple[int, ...]], bool]) -> Split
         if len(digits) - pos < remaining:
             return True
         longest = 1 if digits[pos] == "0" else len(digits) - pos - (remaining - 1)
-        return all(walk(pos + width, (*parts, int(digits[pos:pos + width]))) for width in range(1, longest + 1))
+        return all(walk(pos + width, (*parts, int(digits[pos : pos + width]))) for width in range(1, longest + 1))
 
     complete = walk(0, ())
     return Split(digits, found, exhausted=not complete)
