@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from gongkai.parse.align import labelled_rows
@@ -15,7 +16,7 @@ from gongkai.parse.table2 import parse_table2
 from gongkai.parse.table3 import parse_table3
 from gongkai.parse.table4 import parse_table4
 from gongkai.readers import read_source
-from gongkai.readers.base import SourceDocument, TableBlock, TextLine, UnreadableSource
+from gongkai.readers.base import Cell, SourceDocument, TableBlock, TextLine, UnreadableSource
 from gongkai.report import ParseIssue, Report
 from gongkai.templates import label_phrases
 
@@ -45,6 +46,25 @@ def _layout(doc: SourceDocument, sections: dict[str, Section]) -> str:
     if any(isinstance(b, TableBlock) for b in blocks):
         return TABLE_LAYOUT.get(doc.kind, "html_table")
     return detect_text_layout([b for b in blocks if isinstance(b, TextLine)])
+
+
+_PARAGRAPH_START = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、]|[一二三四五六七八九十]是)"
+)
+_PARAGRAPH_END = ("。", "：", ":", "；", "！", "？")
+
+
+def join_wrapped_lines(cells: list[Cell]) -> list[Cell]:
+    """Visual lines of a PDF page → paragraphs: a line continues the previous one unless that one ended a
+    sentence or this one starts a numbered item. The paragraph keeps the position of its first line."""
+    out: list[Cell] = []
+    for cell in cells:
+        if out and not out[-1].text.rstrip().endswith(_PARAGRAPH_END) and not _PARAGRAPH_START.match(cell.text):
+            prev = out[-1]
+            out[-1] = Cell(prev.text.rstrip() + cell.text.strip(), prev.line, prev.ref)
+        else:
+            out.append(cell)
+    return out
 
 
 def parse_document(doc: SourceDocument, report_id: str) -> Report:
@@ -83,6 +103,8 @@ def parse_document(doc: SourceDocument, report_id: str) -> Report:
             and b.cell.text.strip()
             and not (section.key in TABLE_SECTIONS and layout not in TABLE_LAYOUT.values() and b.cell.ref in used)
         ]
+        if doc.kind == "pdf":
+            kept = join_wrapped_lines(kept)
         narrative[section.key] = "\n".join(c.text.strip() for c in kept)
         narrative_lines[section.key] = [c.line for c in kept]
     if meta.year is None:
