@@ -10,10 +10,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from gongkai.analysis import fonts  # noqa: E402
+from gongkai.analysis import fonts
 
 TEXT = "政府信息公开工作年度报告：行政复议、纠错率"
 

@@ -87,8 +87,9 @@ def test_planted_cell_is_highlighted(processed):
     doc = lxml_html.fromstring(style_table3(part.table3, part.findings).to_html())
     suspect = doc.xpath('//td[contains(concat(" ", @class, " "), " gk-suspect ")]')
     failing = doc.xpath('//td[contains(concat(" ", @class, " "), " gk-fail ")]')
+    t3 = part.table3
     row, col = sample.PLANTED_CELL
-    value = part.table3.query("row == @row and applicant == @col")["value"].iloc[0]
+    value = t3.loc[(t3["row"] == row) & (t3["applicant"] == col), "value"].iloc[0]
     assert [td.text_content().strip() for td in suspect] == [str(value)]
     assert len(failing) == 2  # the row total and the column's outcome total
 

@@ -71,15 +71,13 @@ def test_planted_inconsistency_is_highlighted(site):
     doc = _doc(out / "regions" / "county-140581.html")
     suspects = doc.xpath('//td[contains(concat(" ", @class, " "), " gk-suspect ")]')
     assert len(suspects) == 1
-    t3 = load_table(processed, "table3")
+    reports = load_table(processed, "reports")
+    rid = reports.loc[
+        (reports["issuer"] == sample.PLANTED_ISSUER) & (reports["year"] == sample.PLANTED_YEAR), "report_id"
+    ].iloc[0]
+    t3 = load_table(processed, "table3", report_ids=[rid])
     row, col = sample.PLANTED_CELL
-    rid = next(
-        r
-        for r in t3["report_id"].unique()
-        if r.endswith(f"-{sample.PLANTED_YEAR}")
-        and r in set(load_table(processed, "reports").query("issuer == @sample.PLANTED_ISSUER")["report_id"])
-    )
-    value = t3.query("report_id == @rid and row == @row and applicant == @col")["value"].iloc[0]
+    value = t3.loc[(t3["row"] == row) & (t3["applicant"] == col), "value"].iloc[0]
     assert suspects[0].text_content().strip() == str(value)
     assert len(doc.xpath('//td[contains(concat(" ", @class, " "), " gk-fail ")]')) == 2
     # a clean region has none
