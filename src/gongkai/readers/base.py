@@ -62,3 +62,7 @@ class SourceDocument:
 
 class UnreadableSource(Exception):
     """The file cannot be read as a report at all (empty, binary, undecodable, no content)."""
+
+    def __init__(self, message: str, sha256: str | None = None) -> None:
+        super().__init__(message)
+        self.sha256 = sha256

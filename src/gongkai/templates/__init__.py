@@ -75,9 +75,7 @@ def table2_measures(fmt: str, category: str) -> tuple[Table2Cell, ...]:
 def table3_rows(fmt: str) -> tuple[Table3Row, ...]:
     """Rows of table 3 (section 三) in the official order for a format."""
     return tuple(
-        Table3Row(r["key"], r["group"], r["label"])
-        for r in _rows("table3_rows.csv")
-        if fmt in r["formats"].split(";")
+        Table3Row(r["key"], r["group"], r["label"]) for r in _rows("table3_rows.csv") if fmt in r["formats"].split(";")
     )
 
 

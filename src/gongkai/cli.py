@@ -1,0 +1,72 @@
+"""Command line: ``gongkai build`` and ``gongkai parse``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from gongkai.dataset.build import BuildResult, build
+
+
+def _summary(result: BuildResult, out_dir: Path) -> str:
+    reports = result.tables["reports"]
+    issues = result.tables["parse_issues"]
+    lines = [f"{len(reports)} files parsed → {out_dir}"]
+    for col in ("status", "format", "layout"):
+        counts = reports[col].fillna("—").value_counts().sort_index()
+        lines.append(f"  {col:<7} " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+    sev = issues["severity"].value_counts()
+    lines.append("  parse issues: " + ", ".join(f"{k}: {sev.get(k, 0)}" for k in ("error", "warning", "info")))
+    bad = reports[reports["status"] != "ok"]
+    for _, r in bad.iterrows():
+        lines.append(f"  {r['status']:<8}{r['report_id']}: {r['message']}")
+    return "\n".join(lines)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    raw, out = Path(args.raw_dir), Path(args.out_dir)
+    if not raw.is_dir():
+        print(f"error: {raw} is not a folder", file=sys.stderr)
+        return 2
+    result = build(raw, out)
+    print(_summary(result, out))
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from gongkai import read_report
+
+    report = read_report(args.file)
+    print(
+        f"{report.report_id}: {report.title}\n  issuer {report.issuer}, year {report.year}, "
+        f"published {report.published}, format {report.format}, layout {report.layout}, status {report.status}"
+    )
+    t3 = report.table3.pivot(index="row", columns="applicant", values="value")
+    print(t3.reindex(index=report.table3["row"].unique(), columns=report.table3["applicant"].unique()).to_string())
+    print(report.table4.set_index(["proceeding", "outcome"])["value"].unstack().to_string())
+    for issue in report.issues:
+        print(f"  {issue.severity:<8}[{issue.section}] line {issue.source_line or '-'}: {issue.message}")
+    return 0 if report.status != "failed" else 1
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="gongkai", description="Parse and audit 政府信息公开工作年度报告.")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="parse every file under RAW_DIR into tables in OUT_DIR")
+    b.add_argument("raw_dir", nargs="?", default="data/raw")
+    b.add_argument("out_dir", nargs="?", default="data/processed")
+    b.set_defaults(func=cmd_build)
+    s = sub.add_parser("parse", help="parse one file and print its tables and issues")
+    s.add_argument("file")
+    s.set_defaults(func=cmd_parse)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""``gongkai build``: parse every file under a raw folder and write the processed tables."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from gongkai.dataset.manifest import MANIFEST_NAME, read_manifest
+from gongkai.dataset.tables import all_tables
+from gongkai.dataset.write import write_table
+from gongkai.parse.report import read_report
+from gongkai.report import ParseIssue, Report
+
+
+@dataclass
+class BuildResult:
+    reports: list[Report]
+    tables: dict[str, pd.DataFrame]
+    written: list[Path] = field(default_factory=list)
+
+
+def input_files(raw_dir: Path) -> list[Path]:
+    """Every file under ``raw_dir`` (recursively) except the manifest and hidden files, in a stable order."""
+    return sorted(
+        p
+        for p in raw_dir.rglob("*")
+        if p.is_file()
+        and p.name != MANIFEST_NAME
+        and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
+    )
+
+
+def parse_one(path: Path, report_id: str) -> Report:
+    """Parse one file; an unexpected failure becomes a failed Report, never a stopped batch."""
+    try:
+        return read_report(path, report_id=report_id)
+    except Exception as exc:  # one broken file must never stop the batch
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        message = f"internal error {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
+        return Report(report_id, str(path), "", issues=[ParseIssue("error", "file", message)])
+
+
+def apply_manifest(report: Report, manifest: pd.DataFrame) -> None:
+    """Fill what the report does not state from the manifest; note any disagreement."""
+    if report.report_id not in manifest.index:
+        return
+    entry = manifest.loc[report.report_id]
+    if entry.get("sha256") and report.sha256 and entry["sha256"] != report.sha256:
+        report.issues.append(ParseIssue("warning", "file", "sha256 differs from manifest: the raw file changed"))
+    if not report.issuer and entry.get("issuer"):
+        report.issuer = entry["issuer"]
+        report.issues.append(ParseIssue("info", "file", "issuer taken from the manifest"))
+    year = str(entry.get("year") or "")
+    if year.isdigit():
+        if report.year is None:
+            report.year = int(year)
+            report.issues.append(ParseIssue("info", "file", "year taken from the manifest"))
+        elif report.year != int(year):
+            report.issues.append(ParseIssue("warning", "file", f"year {report.year} differs from manifest {year}"))
+
+
+def build(raw_dir: Path, out_dir: Path | None = None, *, progress: bool = True) -> BuildResult:
+    """Parse all files under ``raw_dir``; write the tables to ``out_dir`` when given."""
+    manifest = read_manifest(raw_dir)
+    files = input_files(raw_dir)
+    reports = []
+    for path in tqdm(files, desc="parsing", unit="file", delay=1.0, disable=not progress):
+        report_id = path.relative_to(raw_dir).as_posix()
+        report = parse_one(path, report_id)
+        report.source_file = (raw_dir / report_id).as_posix()
+        apply_manifest(report, manifest)
+        reports.append(report)
+    tables = all_tables(reports)
+    result = BuildResult(reports, tables)
+    if out_dir is not None:
+        for name, df in tables.items():
+            result.written += write_table(df, out_dir, name)
+    return result

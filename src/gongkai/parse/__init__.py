@@ -1,0 +1,1 @@
+"""Parse: positioned source text aligned to the official templates → a Report."""

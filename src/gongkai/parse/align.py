@@ -1,0 +1,151 @@
+"""Group rows of cells into labelled rows and align their values to a template's columns.
+
+A *labelled row* is a run of label cells followed by a run of value cells. It
+does not matter whether the source put them on one line, on many lines, or in a
+table: the label run tells which template row it is, the value run gives the
+values. Empty cells are kept, because a blank cell is data; where padding and
+blank cells cannot be told apart, alignment uses the only safe evidence: cells
+outside the chosen columns must all be empty, and several possible placements
+are settled by the physical column that unambiguous rows use, or reported.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from gongkai.parse.normalize import norm
+from gongkai.parse.values import read_value
+from gongkai.readers.base import Cell
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A cell in the stream, with the physical row and column it came from."""
+
+    cell: Cell
+    row: int
+    col: int
+    width: int  # number of cells in its physical row
+
+    @property
+    def empty(self) -> bool:
+        return not self.cell.text.strip()
+
+
+@dataclass
+class LabelledRow:
+    labels: list[Slot] = field(default_factory=list)
+    values: list[Slot] = field(default_factory=list)  # value cells and empty cells, in order
+
+    @property
+    def label_text(self) -> str:
+        return norm("".join(s.cell.text for s in self.labels))
+
+    @property
+    def line(self) -> int | None:
+        for s in reversed(self.labels):
+            if s.cell.line:
+                return s.cell.line
+        return next((s.cell.line for s in self.values if s.cell.line), None)
+
+    n_values: int = 0  # non-empty value cells
+    blank_row: bool = False  # a row label followed by blank cells only
+
+    @property
+    def is_data(self) -> bool:
+        return self.n_values > 0 or self.blank_row
+
+
+def _is_value(text: str) -> bool:
+    status = read_value(text).status
+    return status in {"number", "dash"} or (status == "text" and norm(text) in _TEXT_VALUES)
+
+
+_TEXT_VALUES = {"无", "暂无", "不适用", "空"}
+
+
+def labelled_rows(rows: list[list[Cell]], is_row_label: Callable[[str], bool] | None = None) -> list[LabelledRow]:
+    """Cut a stream of cells into label runs each followed by its values.
+
+    Empty cells after a run that ends with a row label (``is_row_label``) are that
+    row's blank cells; empty cells after any other label are padding.
+    """
+    out: list[LabelledRow] = []
+    current = LabelledRow()
+
+    def blank_row() -> bool:
+        return bool(current.values) and is_row_label is not None and is_row_label(current.label_text)
+
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            slot = Slot(cell, r, c, len(row))
+            if slot.empty:
+                current.values.append(slot)
+            elif _is_value(cell.text):
+                current.values.append(slot)
+                current.n_values += 1
+            else:
+                if current.n_values or blank_row():
+                    current.blank_row = not current.n_values
+                    out.append(current)
+                    current = LabelledRow()
+                else:
+                    current.values.clear()  # empty cells between labels are padding
+                current.labels.append(slot)
+    if current.labels or current.n_values:
+        current.blank_row = not current.n_values and blank_row()
+        out.append(current)
+    return out
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Result of aligning a row's values to ``n`` columns: the slots, or why not."""
+
+    slots: list[Slot | None] | None
+    problem: str | None = None
+    ambiguous: list[int] | None = None  # candidate start offsets when undecided
+
+
+def align_values(values: list[Slot], n: int) -> Alignment:
+    """Choose ``n`` consecutive cells such that every cell left out is empty."""
+    k = len(values)
+    if k == n:
+        return Alignment(list(values))
+    if k < n:
+        present = sum(not v.empty for v in values)
+        return Alignment(None, f"{present} value cells where {n} were expected (row too short)")
+    starts = [o for o in range(k - n + 1) if all(v.empty for v in values[:o]) and all(v.empty for v in values[o + n :])]
+    if not starts:
+        present = sum(not v.empty for v in values)
+        return Alignment(None, f"{present} value cells where {n} were expected (row too long)")
+    readings = {tuple(v.cell.text for v in values[o : o + n]) for o in starts}
+    if len(readings) == 1:
+        return Alignment(list(values[starts[0] : starts[0] + n]))
+    return Alignment(None, "blank cells at the edge of the row make its alignment ambiguous", starts)
+
+
+def settle_ambiguous(rows: list[LabelledRow], aligned: dict[int, Alignment], n: int) -> None:
+    """Settle ambiguous rows by the physical start column that unambiguous rows of equal width use."""
+    usual: dict[int, Counter[int]] = {}
+    for i, a in aligned.items():
+        if a.slots and a.slots[0] is not None:
+            width = _row_width(rows[i])
+            usual.setdefault(width, Counter())[a.slots[0].col] += 1
+    for i, a in list(aligned.items()):
+        if a.ambiguous is None:
+            continue
+        values = rows[i].values
+        counts = usual.get(_row_width(rows[i]))
+        if not counts:
+            continue
+        col, _ = counts.most_common(1)[0]
+        fits = [o for o in a.ambiguous if values[o].col == col]
+        if len(fits) == 1:
+            aligned[i] = Alignment(list(values[fits[0] : fits[0] + n]))
+
+
+def _row_width(row: LabelledRow) -> int:
+    return row.values[0].width if row.values else 0

@@ -1,0 +1,169 @@
+"""Detect how the tables were laid out in a source, and cut its lines into rows of cells.
+
+Layouts: ``html_table`` (real tables), ``tab_separated``, ``pipe_separated``,
+``space_separated`` (text extracted from PDFs: numbers after the label) and
+``one_cell_per_line``. Whatever the layout, the result is the same: rows of
+cells, each cell with its source position, ready for alignment to a template.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from gongkai.parse.values import is_value_like
+from gongkai.readers.base import Block, Cell, TableBlock, TextLine
+
+TEXT_LAYOUTS = ("tab_separated", "pipe_separated", "space_separated", "one_cell_per_line")
+_PIPE_ONLY = re.compile(r"^[\s|:\-]*\|[\s|:\-]*$")
+_SPACE_ROW = re.compile(r"^(?P<label>.*?\D)\s+(?P<values>(?:\S+\s+)*\S+)\s*$")
+_TRAILING_VALUE_SHARE = 0.3
+# Page furniture that PDF text extraction leaves inside tables: "- 4 -", "第 4 页 共 8 页", "4/8".
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
+
+
+def is_page_number(text: str) -> bool:
+    """A line that is only a page number."""
+    return bool(_PAGE_NUMBER.match(text))
+
+
+def _is_narrative(text: str) -> bool:
+    """Sentences (with a full stop) are narrative, never table labels or cells; page numbers are neither."""
+    return "。" in text or is_page_number(text)
+
+
+def detect_text_layout(lines: list[TextLine]) -> str:
+    """Guess the layout of the table sections from their lines, by counting the telltales."""
+    content = [ln.cell.text for ln in lines if ln.cell.text.strip() and not _is_narrative(ln.cell.text)]
+    if not content:
+        return "one_cell_per_line"
+    tabs = sum("\t" in t for t in content)
+    pipes = sum("|" in t for t in content)
+    spaced = sum(len(_space_values(t)) >= 2 and bool(_space_label(t)) for t in content)
+    n = len(content)
+    if tabs / n >= _TRAILING_VALUE_SHARE:
+        return "tab_separated"
+    if pipes / n >= _TRAILING_VALUE_SHARE:
+        return "pipe_separated"
+    if spaced >= 3:
+        return "space_separated"
+    return "one_cell_per_line"
+
+
+def _space_split(text: str) -> tuple[str, list[str]]:
+    tokens = text.split()
+    k = len(tokens)
+    while k > 0 and is_value_like(tokens[k - 1]):
+        k -= 1
+    return "".join(tokens[:k]), tokens[k:]
+
+
+def _space_label(text: str) -> str:
+    return _space_split(text)[0]
+
+
+def _space_values(text: str) -> list[str]:
+    return _space_split(text)[1]
+
+
+def _line_cells(line: TextLine, layout: str) -> list[Cell]:
+    cell = line.cell
+    text = cell.text
+    if layout == "tab_separated":
+        return [Cell(part.strip(), cell.line, cell.ref) for part in text.split("\t")]
+    if layout == "pipe_separated":
+        if _PIPE_ONLY.match(text) and text.count("|") >= 2:
+            return []  # padding of merged cells or a Markdown rule line
+        parts = text.split("|")
+        if len(parts) > 1 and not parts[-1].strip():
+            parts = parts[:-1]
+        return [Cell(part.strip(), cell.line, cell.ref) for part in parts]
+    if layout == "space_separated":
+        label, values = _space_split(text)
+        return ([Cell(label, cell.line, cell.ref)] if label else []) + [Cell(v, cell.line, cell.ref) for v in values]
+    return [Cell(text.strip(), cell.line, cell.ref)]
+
+
+def _blank_line_stride(lines: list[TextLine]) -> int:
+    """How many empty lines normally separate two cells in a one-cell-per-line table (0 or more)."""
+    gaps: Counter[int] = Counter()
+    run = None
+    for ln in lines:
+        if ln.cell.text.strip():
+            if run is not None:
+                gaps[run] += 1
+            run = 0
+        elif run is not None:
+            run += 1
+    return gaps.most_common(1)[0][0] if gaps else 0
+
+
+def text_rows(lines: list[TextLine], layout: str, stride: int | None = None) -> list[list[Cell]]:
+    """Rows of cells from the lines of a table section; narrative sentences are left out.
+
+    In the one-cell-per-line layout an empty line beyond the usual separator is a
+    blank cell, so a table with blank cells survives the text extraction.
+    """
+    rows: list[list[Cell]] = []
+    if layout == "one_cell_per_line":
+        stride = _blank_line_stride(lines) if stride is None else stride
+        empty: list[Cell] = []
+        for ln in lines:
+            if not ln.cell.text.strip():
+                empty.append(ln.cell)
+                continue
+            if rows and len(empty) > stride:
+                for i in range((len(empty) - stride) // (stride + 1)):
+                    rows.append([empty[stride + i * (stride + 1)]])
+            empty = []
+            if not _is_narrative(ln.cell.text):
+                rows.append(_line_cells(ln, layout))
+        if rows:  # empty lines closing the table: blank cells or padding, alignment tells which
+            rows.extend([empty[stride + i * (stride + 1)]] for i in range(len(empty) // (stride + 1)))
+        return rows
+    for ln in lines:
+        if not ln.cell.text.strip() or _is_narrative(ln.cell.text):
+            continue
+        cells = _line_cells(ln, layout)
+        if cells:
+            rows.append(cells)
+    return rows
+
+
+def table_rows(table: TableBlock) -> list[list[Cell]]:
+    """Rows of a real table, without the copies that a horizontal merge (colspan) leaves.
+
+    Copies from a vertical merge (rowspan) stay when they are labels, so that each
+    row carries its group label; a merged value is kept only in its first row.
+    """
+    rows: list[list[Cell]] = []
+    for r, row in enumerate(table.rows):
+        out: list[Cell] = []
+        for c, cell in enumerate(row):
+            if (r, c) in table.spanned:
+                if c > 0 and row[c - 1] == cell:
+                    continue
+                if is_value_like(cell.text):
+                    continue
+            out.append(cell)
+        rows.append(out)
+    return rows
+
+
+def block_rows(blocks: Iterable[Block], layout: str) -> list[list[Cell]]:
+    """Rows of cells from a section's blocks: real tables as they are, text lines by layout."""
+    rows: list[list[Cell]] = []
+    pending: list[TextLine] = []
+    for block in blocks:
+        if isinstance(block, TableBlock):
+            rows.extend(text_rows(pending, layout))
+            pending = []
+            rows.extend(table_rows(block))
+        else:
+            pending.append(block)
+    if layout != "html_table":
+        rows.extend(text_rows(pending, layout))
+    return rows

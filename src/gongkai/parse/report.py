@@ -1,0 +1,100 @@
+"""Read one file into a Report: readers → sections → layout → tables, each problem located."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gongkai.parse.align import labelled_rows
+from gongkai.parse.formats import decide_format, table2_signal, table3_signal
+from gongkai.parse.layout import block_rows, detect_text_layout
+from gongkai.parse.match import ends_with_label
+from gongkai.parse.metadata import read_metadata
+from gongkai.parse.sections import Section, split_sections
+from gongkai.parse.table2 import parse_table2
+from gongkai.parse.table3 import parse_table3
+from gongkai.parse.table4 import parse_table4
+from gongkai.readers import read_source
+from gongkai.readers.base import SourceDocument, TableBlock, TextLine, UnreadableSource
+from gongkai.report import ParseIssue, Report
+from gongkai.templates import label_phrases
+
+TABLE_SECTIONS = ("二", "三", "四")
+ROW_LABELS = {
+    "二": ends_with_label(label_phrases("table2_category")),
+    "三": ends_with_label(label_phrases("table3_row"), label_phrases("table3_column")),
+}
+TABLE_LAYOUT = {"html": "html_table", "docx": "docx_table", "pdf": "pdf_table"}
+
+
+def read_report(path: str | Path, report_id: str | None = None) -> Report:
+    """Parse a report file. Never raises for bad content: problems become located issues."""
+    path = Path(path)
+    rid = report_id or path.name
+    try:
+        doc = read_source(path)
+    except UnreadableSource as exc:
+        return Report(rid, str(path), exc.sha256 or "", issues=[ParseIssue("error", "file", str(exc))])
+    except OSError as exc:
+        return Report(rid, str(path), "", issues=[ParseIssue("error", "file", f"cannot open: {exc}")])
+    return parse_document(doc, rid)
+
+
+def _layout(doc: SourceDocument, sections: dict[str, Section]) -> str:
+    blocks = [b for k in TABLE_SECTIONS if k in sections for b in sections[k].blocks]
+    if any(isinstance(b, TableBlock) for b in blocks):
+        return TABLE_LAYOUT.get(doc.kind, "html_table")
+    return detect_text_layout([b for b in blocks if isinstance(b, TextLine)])
+
+
+def parse_document(doc: SourceDocument, report_id: str) -> Report:
+    """Align a source document to the templates."""
+    issues = [ParseIssue("info", "file", note) for note in doc.notes]
+    section_list, notes = split_sections(doc.blocks)
+    issues += [
+        ParseIssue("error" if k in TABLE_SECTIONS else "warning", k, n) for n, k in ((n, n.split()[1]) for n in notes)
+    ]
+    sections = {s.key: s for s in section_list}
+    lines = [b for b in doc.blocks if isinstance(b, TextLine)]
+    meta = read_metadata(lines, doc.metadata)
+    layout = _layout(doc, sections)
+    rows = {
+        k: labelled_rows(block_rows(sections[k].blocks, layout), ROW_LABELS.get(k)) if k in sections else []
+        for k in TABLE_SECTIONS
+    }
+    fmt = decide_format(table2_signal(rows["二"]), table3_signal(rows["三"]), meta.year, issues)
+    table2, used2 = parse_table2(rows["二"], fmt, issues)
+    table3, used3 = parse_table3(rows["三"], fmt, issues)
+    table4, used4 = parse_table4(rows["四"], issues)
+    used = used2 | used3 | used4
+    narrative: dict[str, str] = {}
+    narrative_lines: dict[str, list[int | None]] = {}
+    for section in section_list:
+        kept = [
+            b.cell
+            for b in section.blocks
+            if isinstance(b, TextLine)
+            and b.cell.text.strip()
+            and not (section.key in TABLE_SECTIONS and layout not in TABLE_LAYOUT.values() and b.cell.line in used)
+        ]
+        narrative[section.key] = "\n".join(c.text.strip() for c in kept)
+        narrative_lines[section.key] = [c.line for c in kept]
+    if meta.year is None:
+        issues.append(ParseIssue("warning", "file", "reporting year not found in the title or text"))
+    return Report(
+        report_id=report_id,
+        source_file=str(doc.path),
+        sha256=doc.sha256,
+        title=meta.title,
+        issuer=meta.issuer,
+        year=meta.year,
+        published=meta.published,
+        format=fmt,
+        layout=layout,
+        encoding=doc.encoding,
+        sections=narrative,
+        section_lines=narrative_lines,
+        table2=table2,
+        table3=table3,
+        table4=table4,
+        issues=issues,
+    )

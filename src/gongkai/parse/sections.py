@@ -1,0 +1,49 @@
+"""Find the six section headings (一 … 六) of a report and split its blocks between them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gongkai.parse.normalize import norm
+from gongkai.readers.base import Block, TextLine
+from gongkai.templates import label_phrases
+
+SECTION_NUMERALS = ("一", "二", "三", "四", "五", "六")
+PREAMBLE = "序"
+MAX_HEADING_CHARS = 40
+
+
+@dataclass
+class Section:
+    key: str  # 序, 一 … 六
+    heading: TextLine | None
+    blocks: list[Block]
+
+
+def heading_key(text: str) -> str | None:
+    """The section numeral if ``text`` is a section heading (e.g. 三、收到和处理政府信息公开申请情况)."""
+    s = norm(text)
+    if len(s) > MAX_HEADING_CHARS or len(s) < 3 or s[1] != "、":
+        return None
+    numeral = s[0]
+    if numeral not in SECTION_NUMERALS:
+        return None
+    phrases = label_phrases("section")[numeral]
+    return numeral if any(norm(p) in s for p in phrases) else None
+
+
+def split_sections(blocks: list[Block]) -> tuple[list[Section], list[str]]:
+    """Split blocks at headings taken in order 一 → 六; returns sections and notes on missing ones."""
+    sections = [Section(PREAMBLE, None, [])]
+    expected = 0
+    for block in blocks:
+        if isinstance(block, TextLine):
+            key = heading_key(block.cell.text)
+            if key is not None and SECTION_NUMERALS.index(key) >= expected:
+                sections.append(Section(key, block, []))
+                expected = SECTION_NUMERALS.index(key) + 1
+                continue
+        sections[-1].blocks.append(block)
+    found = {s.key for s in sections}
+    notes = [f"section {k} heading not found" for k in SECTION_NUMERALS if k not in found]
+    return sections, notes
