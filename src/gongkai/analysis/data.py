@@ -91,9 +91,14 @@ def load_table(
 
 
 def _normalise(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Make keys strings and integers nullable, whatever the file format produced."""
+    """Make keys strings and integers nullable, whatever the file format produced.
+
+    A documented column the file lacks (e.g. region columns before they are
+    resolved) is added empty, so views need not test for it.
+    """
     for col, kind in schema().get(name, {}).items():
         if col not in df:
+            df[col] = pd.Series([None] * len(df), index=df.index, dtype=_pandas_dtype(kind))
             continue
         if kind == "str":
             df[col] = df[col].map(lambda v: None if _is_na(v) else str(v)).astype(object)
