@@ -18,6 +18,9 @@ from pathlib import Path
 from gongkai.analysis.selection import Region
 
 KERNEL = "python3"
+# The kernel's own log (a warning about TCP transport on every start, an error on
+# the interrupt at shutdown) would flood the progress bar; cell errors still surface.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,7 @@ def run_job(job: Job, timeout: float | None = 120.0) -> JobResult:
             parameters=job.parameters,
             kernel_name=KERNEL,
             execution_timeout=timeout,
+            extra_arguments=KERNEL_ARGUMENTS,
             progress_bar=False,
             log_output=False,
             cwd=str(job.notebook.parent),
