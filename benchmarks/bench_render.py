@@ -1,0 +1,50 @@
+"""Time `gongkai audit --all` on a generated corpus of many regions, with 1 and with 2 jobs.
+
+    python benchmarks/bench_render.py [--provinces 4] [--jobs 1 2]
+
+4 synthetic provinces (each 3 cities of 3 counties) plus the 5 sample issuers
+give 62 regions. Prints seconds in total and per region notebook (amortised).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from gongkai.analysis import sample
+from gongkai.analysis.data import load_table
+from gongkai.analysis.selection import find_region, list_regions
+from gongkai.publish.cli import find_notebooks
+from gongkai.publish.runner import plan_jobs, run_jobs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--provinces", type=int, default=4, help="synthetic provinces (13 regions each)")
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--timeout", type=float, default=300.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench_render_") as tmp:
+        root = Path(tmp)
+        processed = sample.write_processed(sample.make_sample(synthetic_provinces=args.provinces), root / "processed")
+        regions_frame = list_regions(load_table(processed, "reports"))
+        regions = [find_region(regions_frame, k) for k in regions_frame["key"]]
+        n_reports = len(load_table(processed, "reports"))
+        print(f"{len(regions)} regions, {n_reports} reports")
+        for n_jobs in args.jobs:
+            out = root / f"reports_{n_jobs}"
+            jobs = plan_jobs(regions, processed, out, find_notebooks(), corpus=False)
+            start = time.perf_counter()
+            results = run_jobs(jobs, n_jobs=n_jobs, timeout=args.timeout, progress=False)
+            elapsed = time.perf_counter() - start
+            failed = sum(not r.ok for r in results)
+            print(
+                f"jobs={n_jobs}: {elapsed:.1f} s for {len(jobs)} region notebooks, "
+                f"{elapsed / len(jobs):.2f} s per notebook amortised, {failed} failed"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""Load the processed tables (Parquet, or CSV with BOM) written by ``gongkai build``.
+
+A table that is absent (e.g. ``claims`` before the audit has run) loads as an
+empty frame with the documented columns, so every view still renders.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+TABLES = ("reports", "table2", "table3", "table4", "parse_issues", "claims", "findings", "checks")
+
+
+@cache
+def schema() -> dict[str, dict[str, str]]:
+    """Column name -> dtype for every processed table, in the documented order."""
+    out: dict[str, dict[str, str]] = {}
+    with resources.files(__package__).joinpath("processed_schema.csv").open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            out.setdefault(r["table"], {})[r["column"]] = r["dtype"]
+    return out
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty frame with the columns and dtypes of one processed table."""
+    cols = schema()[name]
+    return pd.DataFrame({c: pd.Series(dtype=_pandas_dtype(t)) for c, t in cols.items()})
+
+
+def _pandas_dtype(kind: str) -> str:
+    return {"str": "object", "Int64": "Int64", "float": "float64"}[kind]
+
+
+def resolve_processed(path: str | Path) -> Path:
+    """Find a processed-data folder: as given, else relative to the enclosing project.
+
+    Notebooks run with their own folder as working directory, so a default of
+    ``data/processed`` is looked up in each parent that holds a ``pyproject.toml``.
+    """
+    p = Path(path).expanduser()
+    if p.is_absolute() or p.exists():
+        return p
+    for parent in [Path.cwd(), *Path.cwd().parents]:
+        if (parent / "pyproject.toml").exists() and (parent / p).exists():
+            return parent / p
+    return p
+
+
+def _str_columns(name: str) -> list[str]:
+    return [c for c, t in schema().get(name, {}).items() if t == "str"]
+
+
+def load_table(
+    processed: str | Path,
+    name: str,
+    report_ids: Iterable[str] | None = None,
+    columns: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """One processed table; Parquet is preferred over CSV, a missing table is empty.
+
+    ``report_ids`` restricts the rows (pushed down into the Parquet reader).
+    """
+    folder = resolve_processed(processed)
+    ids = None if report_ids is None else sorted({str(i) for i in report_ids})
+    pq, cs = folder / f"{name}.parquet", folder / f"{name}.csv"
+    if pq.exists():
+        filters = None if ids is None else [("report_id", "in", ids)]
+        if ids == []:
+            df = pd.read_parquet(pq, columns=list(columns) if columns else None).iloc[0:0]
+        else:
+            df = pd.read_parquet(pq, columns=list(columns) if columns else None, filters=filters)
+    elif cs.exists():
+        dtypes = {c: str for c in _str_columns(name)}
+        df = pd.read_csv(
+            cs, encoding="utf-8-sig", dtype=dtypes, usecols=columns, keep_default_na=False, na_values=[""]
+        )
+        if ids is not None and "report_id" in df:
+            df = df[df["report_id"].isin(ids)]
+    else:
+        df = empty_table(name) if name in schema() else pd.DataFrame()
+        if columns:
+            df = df[list(columns)]
+    return _normalise(df.reset_index(drop=True), name)
+
+
+def _normalise(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Make keys strings and integers nullable, whatever the file format produced.
+
+    A documented column the file lacks (e.g. region columns before they are
+    resolved) is added empty, so views need not test for it.
+    """
+    for col, kind in schema().get(name, {}).items():
+        if col not in df:
+            df[col] = pd.Series([None] * len(df), index=df.index, dtype=_pandas_dtype(kind))
+            continue
+        if kind == "str":
+            df[col] = df[col].map(lambda v: None if _is_na(v) else str(v)).astype(object)
+        elif kind == "Int64":
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
+        elif kind == "float":
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
+    return df
+
+
+def _is_na(v: object) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+@dataclass
+class Tables:
+    """The processed tables, or the part of them that concerns some reports."""
+
+    reports: pd.DataFrame
+    table2: pd.DataFrame = field(default_factory=lambda: empty_table("table2"))
+    table3: pd.DataFrame = field(default_factory=lambda: empty_table("table3"))
+    table4: pd.DataFrame = field(default_factory=lambda: empty_table("table4"))
+    parse_issues: pd.DataFrame = field(default_factory=lambda: empty_table("parse_issues"))
+    claims: pd.DataFrame = field(default_factory=lambda: empty_table("claims"))
+    findings: pd.DataFrame = field(default_factory=lambda: empty_table("findings"))
+    checks: pd.DataFrame = field(default_factory=lambda: empty_table("checks"))
+
+    def for_report(self, report_id: str) -> Tables:
+        """The rows of every table that belong to one report."""
+        return Tables(**{n: _rows_of(getattr(self, n), [report_id]) for n in TABLES})
+
+
+def _rows_of(df: pd.DataFrame, ids: Sequence[str]) -> pd.DataFrame:
+    return df[df["report_id"].isin(list(ids))].reset_index(drop=True)
+
+
+def load_tables(
+    processed: str | Path,
+    report_ids: Iterable[str] | None = None,
+    names: Sequence[str] = TABLES,
+) -> Tables:
+    """Every processed table (or those named), restricted to some reports if asked."""
+    ids = None if report_ids is None else list(report_ids)
+    frames = {n: load_table(processed, n, report_ids=ids) for n in names}
+    return Tables(**frames)
+
+
+def processed_exists(processed: str | Path) -> bool:
+    """Whether a folder holds a ``reports`` table."""
+    folder = resolve_processed(processed)
+    return (folder / "reports.parquet").exists() or (folder / "reports.csv").exists()

@@ -1,0 +1,170 @@
+"""Table 3 (section 三) laid out like the official table, failing cells highlighted.
+
+A finding names the cell it concerns by ``row`` and ``column`` (canonical keys
+of table 3). When both are given that cell is highlighted; when only one is
+given, the header of that row or column is.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from gongkai import templates
+
+FAIL_CLASS = "gk-fail"
+SUSPECT_CLASS = "gk-suspect"
+ROW_TOTAL_COLUMN = "total"  # a failing row total is reported on this column
+OUTCOME_TOTAL_ROW = "total_processed"  # a failing outcome total is reported on this row
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    with resources.files(__package__).joinpath(name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@cache
+def cell_display() -> dict[str, dict[str, str]]:
+    """How each cell status is shown: css class and a format of value/raw."""
+    return {r["cell_status"]: r for r in _csv("cell_display.csv")}
+
+
+@cache
+def table_styles() -> dict[str, str]:
+    """CSS selector -> properties used by the table views."""
+    return {r["selector"]: r["props"] for r in _csv("table_styles.csv")}
+
+
+def infer_format(table3: pd.DataFrame, fmt: object = None) -> str:
+    """The report's format, else the one its table-3 rows imply."""
+    if str(fmt) in templates.FORMATS:
+        return str(fmt)
+    return "2019" if (table3["row"] == "other_handling").any() else "2021"
+
+
+def _row_index(fmt: str) -> pd.MultiIndex:
+    rows = templates.table3_rows(fmt)
+    pairs = [(r.group or r.label, "" if not r.group else r.label) for r in rows]
+    return pd.MultiIndex.from_tuples(pairs)
+
+
+def _col_index() -> pd.MultiIndex:
+    return pd.MultiIndex.from_tuples([(c.group, c.label) for c in templates.table3_columns()])
+
+
+def _shown(cell: pd.Series | None) -> tuple[str, str]:
+    if cell is None:
+        return cell_display()["missing"]["shown"], cell_display()["missing"]["css_class"]
+    status = str(cell.get("cell_status") or "missing")
+    spec = cell_display().get(status, cell_display()["text"])
+    value = cell.get("value")
+    value_text = "" if value is None or pd.isna(value) else f"{int(value)}"
+    raw = "" if cell.get("raw") is None or pd.isna(cell.get("raw")) else str(cell.get("raw"))
+    return spec["shown"].format(value=value_text, raw=raw), spec["css_class"]
+
+
+def table3_grid(table3: pd.DataFrame, fmt: object = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Display text and CSS classes of table 3, rows and columns in the official order.
+
+    Cells the report lacks show as missing; rows of the other format are left out.
+    """
+    fmt = infer_format(table3, fmt)
+    row_keys = [r.key for r in templates.table3_rows(fmt)]
+    col_keys = [c.key for c in templates.table3_columns()]
+    by_key = {(r["row"], r["applicant"]): r for _, r in table3.iterrows()}
+    text = [[_shown(by_key.get((r, c)))[0] for c in col_keys] for r in row_keys]
+    css = [[_shown(by_key.get((r, c)))[1] for c in col_keys] for r in row_keys]
+    idx, cols = _row_index(fmt), _col_index()
+    return pd.DataFrame(text, index=idx, columns=cols), pd.DataFrame(css, index=idx, columns=cols)
+
+
+def is_table3(table: object) -> bool:
+    """Whether a findings ``table`` value designates table 3."""
+    t = str(table or "").strip().lower()
+    return t in {"3", "table3", "table_3", "三", "t3"}
+
+
+def failing_targets(findings: pd.DataFrame) -> tuple[set[tuple[str, str]], set[str], set[str]]:
+    """Cells, rows and columns of table 3 named by failing findings."""
+    cells: set[tuple[str, str]] = set()
+    rows: set[str] = set()
+    cols: set[str] = set()
+    if findings.empty:
+        return cells, rows, cols
+    hits = findings[(findings["status"] == "fail") & findings["table"].map(is_table3)]
+    for _, f in hits.iterrows():
+        row = "" if pd.isna(f["row"]) else str(f["row"] or "")
+        col = "" if pd.isna(f["column"]) else str(f["column"] or "")
+        if row and col:
+            cells.add((row, col))
+        elif row:
+            rows.add(row)
+        elif col:
+            cols.add(col)
+    return cells, rows, cols
+
+
+def suspect_cells(cells: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Cells at the crossing of a failing row total and a failing outcome total.
+
+    One wrong number there breaks both identities, so it is the likely culprit.
+    """
+    rows = {r for r, c in cells if c == ROW_TOTAL_COLUMN and r != OUTCOME_TOTAL_ROW}
+    cols = {c for r, c in cells if r == OUTCOME_TOTAL_ROW and c != ROW_TOTAL_COLUMN}
+    return {(r, c) for r in rows for c in cols}
+
+
+def _messages(findings: pd.DataFrame) -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], list[str]] = {}
+    if findings.empty:
+        return {}
+    hits = findings[(findings["status"] == "fail") & findings["table"].map(is_table3)]
+    for _, f in hits.iterrows():
+        out.setdefault((str(f["row"] or ""), str(f["column"] or "")), []).append(
+            str(f["message"] or f["rule"])
+        )
+    return {k: "; ".join(v) for k, v in out.items()}
+
+
+def style_table3(
+    table3: pd.DataFrame, findings: pd.DataFrame, fmt: object = None, caption: str | None = None
+) -> Styler:
+    """A pandas Styler of table 3: failing cells carry ``gk-fail``, likely culprits ``gk-suspect``."""
+    fmt = infer_format(table3, fmt)
+    text, css = table3_grid(table3, fmt)
+    row_keys = [r.key for r in templates.table3_rows(fmt)]
+    col_keys = [c.key for c in templates.table3_columns()]
+    cells, rows, cols = failing_targets(findings)
+    tips = _messages(findings)
+    suspects = suspect_cells(cells)
+    tip_frame = pd.DataFrame("", index=text.index, columns=text.columns)
+    for i, r in enumerate(row_keys):
+        for j, c in enumerate(col_keys):
+            if (r, c) in cells:
+                css.iat[i, j] = f"{css.iat[i, j]} {FAIL_CLASS}".strip()
+                tip_frame.iat[i, j] = tips.get((r, c), "")
+            elif (r, c) in suspects:
+                css.iat[i, j] = f"{css.iat[i, j]} {SUSPECT_CLASS}".strip()
+                tip_frame.iat[i, j] = "可能的错误单元格：所在行与所在列的合计均不成立"
+    styles = table_styles()
+    head = styles.get("th.gk-fail-head", "")
+    fail_rows = {text.index[i] for i, r in enumerate(row_keys) if r in rows}
+    fail_cols = {text.columns[j] for j, c in enumerate(col_keys) if c in cols}
+    styler = text.style.set_td_classes(css)
+    styler = styler.set_table_styles([{"selector": s, "props": p} for s, p in styles.items()])
+    for axis, labels in ((0, fail_rows), (1, fail_cols)):
+        for level in (0, 1):
+            names = {pair[level] for pair in labels if bool(pair[1]) == (level == 1)}
+            if names:
+                styler = styler.apply_index(
+                    lambda ix, names=names: [head if v in names else "" for v in ix], axis=axis, level=level
+                )
+    if (tip_frame != "").any().any():
+        styler = styler.set_tooltips(tip_frame)
+    if caption:
+        styler = styler.set_caption(caption)
+    return styler

@@ -1,0 +1,185 @@
+"""The analysis layer behind the notebooks: loading, regions, table 3 view, trends."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import html as lxml_html
+
+from gongkai.analysis import sample
+from gongkai.analysis.data import load_table
+from gongkai.analysis.region_data import load_region
+from gongkai.analysis.selection import RegionNotFound, find_region, list_regions, select_reports
+from gongkai.analysis.table3_view import style_table3, table3_grid
+from gongkai.analysis.trends import Thresholds, _judge, detect_trends, report_figures
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory: pytest.TempPathFactory):
+    return sample.write_processed(sample.make_sample(), tmp_path_factory.mktemp("processed"))
+
+
+def test_csv_and_parquet_load_alike(processed, tmp_path):
+    csv_only = tmp_path / "csv"
+    csv_only.mkdir()
+    for f in processed.glob("*.csv"):
+        (csv_only / f.name).write_bytes(f.read_bytes())
+    a = load_table(processed, "table3")
+    b = load_table(csv_only, "table3")
+    pd.testing.assert_frame_equal(a, b)
+    reports = load_table(csv_only, "reports")
+    assert reports["division_code"].map(type).eq(str).all()  # a code is text, not a number
+
+
+def test_missing_table_loads_empty_with_columns(tmp_path):
+    df = load_table(tmp_path, "claims")
+    assert df.empty and "matched_row" in df.columns
+
+
+def test_city_includes_its_counties(processed):
+    reports = load_table(processed, "reports")
+    _, picked = select_reports(reports, "晋城市")
+    assert set(picked["issuer"]) == {"晋城市人民政府", "高平市人民政府办公室"}
+    _, province = select_reports(reports, "山西省")
+    assert "稷山县人民政府" in set(province["issuer"]) and len(province) == 11
+    _, county = select_reports(reports, "山西省/晋城市/高平市")
+    assert set(county["issuer"]) == {"高平市人民政府办公室"}
+
+
+def test_region_slugs_are_ascii_and_unique(processed):
+    regions = list_regions(load_table(processed, "reports"))
+    assert regions["slug"].is_unique
+    assert all(s.isascii() for s in regions["slug"])
+    assert find_region(regions, "city-140500").name == "晋城市"
+
+
+def test_ambiguous_region_name_is_refused():
+    reports = pd.DataFrame(
+        {
+            "province": ["吉林省", "北京市"],
+            "city": ["长春市", "北京市"],
+            "county": ["朝阳区", "朝阳区"],
+            "division_code": ["220104", "110105"],
+        }
+    )
+    with pytest.raises(RegionNotFound, match="ambiguous"):
+        find_region(list_regions(reports), "朝阳区")
+    assert find_region(list_regions(reports), "北京市/北京市/朝阳区").code == "110105"
+
+
+def test_unknown_region_loads_empty(processed):
+    data = load_region(processed, "朔州市")
+    assert data.empty and "朔州市" in data.note
+
+
+def _planted(processed):
+    data = load_region(processed, "高平市")
+    rid = data.reports.loc[data.reports["year"] == sample.PLANTED_YEAR, "report_id"].iloc[0]
+    return data.tables.for_report(rid)
+
+
+def test_planted_cell_is_highlighted(processed):
+    part = _planted(processed)
+    doc = lxml_html.fromstring(style_table3(part.table3, part.findings).to_html())
+    suspect = doc.xpath('//td[contains(concat(" ", @class, " "), " gk-suspect ")]')
+    failing = doc.xpath('//td[contains(concat(" ", @class, " "), " gk-fail ")]')
+    t3 = part.table3
+    row, col = sample.PLANTED_CELL
+    value = t3.loc[(t3["row"] == row) & (t3["applicant"] == col), "value"].iloc[0]
+    assert [td.text_content().strip() for td in suspect] == [str(value)]
+    assert len(failing) == 2  # the row total and the column's outcome total
+
+
+def test_clean_report_has_no_highlight(processed):
+    data = load_region(processed, "博山区")
+    part = data.tables.for_report(data.reports["report_id"].iloc[0])
+    doc = lxml_html.fromstring(style_table3(part.table3, part.findings).to_html())
+    assert not doc.xpath('//td[contains(@class, "gk-fail") or contains(@class, "gk-suspect")]')
+
+
+def test_blank_and_dash_are_not_zero():
+    t3 = pd.DataFrame(
+        [
+            {
+                "row": "granted",
+                "applicant": "natural_person",
+                "value": pd.NA,
+                "raw": "",
+                "cell_status": "blank",
+            },
+            {"row": "granted", "applicant": "total", "value": pd.NA, "raw": "/", "cell_status": "dash"},
+        ]
+    )
+    text, css = table3_grid(t3, "2021")
+    assert text.iloc[2, 0] == "空" and css.iloc[2, 0] == "gk-blank"
+    assert text.iloc[2, 6] == "/" and css.iloc[2, 6] == "gk-dash"
+    assert len(text) == 25 and text.iloc[0, 0] == "缺"  # absent cells are shown as missing
+
+
+def test_2019_layout_has_single_other_row():
+    t3 = pd.DataFrame(
+        [{"row": "other_handling", "applicant": "total", "value": 1, "raw": "1", "cell_status": "number"}]
+    )
+    text, _ = table3_grid(t3)
+    assert len(text) == 23
+
+
+def test_figure_needing_a_blank_cell_is_na(processed):
+    data = load_region(processed, "博山区")
+    tables = data.tables
+    before = report_figures(tables).iloc[0]
+    hit = (tables.table3["row"] == "denied_state_secret") & (tables.table3["applicant"] == "total")
+    tables.table3.loc[hit, ["value", "raw", "cell_status"]] = [pd.NA, "", "blank"]
+    after = report_figures(tables).iloc[0]
+    assert not math.isnan(before["share_denied"]) and math.isnan(after["share_denied"])
+    assert after["share_granted"] == before["share_granted"]  # other figures are unaffected
+
+
+def test_trends_name_both_years(processed):
+    data = load_region(processed, "晋城市")
+    trends = detect_trends(report_figures(data.tables), Thresholds(growth_factor=1.2, share_points=5))
+    assert not trends.empty
+    growth = trends[trends["rule"].isin(["growth", "shrink"])]
+    assert (growth["year_to"] > growth["year_from"]).all()
+    assert growth[["value_from", "value_to"]].notna().all().all()
+
+
+def test_single_year_region_has_no_change_trends(processed):
+    data = load_region(processed, "博山区")
+    trends = detect_trends(report_figures(data.tables), Thresholds(growth_factor=1.01, share_points=0.1))
+    assert set(trends["rule"]) <= {"correction_rate"}
+
+
+counts = st.floats(min_value=0, max_value=1e5, allow_nan=False)
+
+
+@given(v0=counts, v1=counts, factor=st.floats(min_value=1.1, max_value=10))
+def test_growth_rule(v0, v1, factor):
+    th = Thresholds(growth_factor=factor, min_count=10)
+    hit = _judge("count", v0, v1, th)
+    if max(v0, v1) < 10:
+        assert hit is None
+    elif v0 == 0:
+        assert hit == ("growth", math.inf)
+    else:
+        ratio = v1 / v0
+        expected = "growth" if ratio > factor else "shrink" if ratio < 1 / factor else None
+        assert (hit[0] if hit else None) == expected
+
+
+@given(v0=st.floats(0, 100), v1=st.floats(0, 100), points=st.floats(1, 50))
+def test_share_rule(v0, v1, points):
+    hit = _judge("share", v0, v1, Thresholds(share_points=points))
+    assert (hit is not None) == (abs(v1 - v0) > points)
+
+
+def test_na_never_flags():
+    th = Thresholds()
+    assert _judge("count", math.nan, 1000.0, th) is None
+    assert _judge("share", 10.0, math.nan, th) is None
+    assert _judge("rate", 0.0, math.nan, th) is None
+    assert _judge("rate", math.nan, 25.0, th) == ("correction_rate", 25.0)
