@@ -15,15 +15,21 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# Parse data/raw, audit it, render one notebook per region and the overview into reports/.
 report: setup
 	$(BIN)/gongkai build data/raw data/processed
+	$(BIN)/gongkai audit --all --jobs 2
 
+# Lint, unit/property/end-to-end tests, then the notebooks against the freshly built sample data.
 test: setup
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/gongkai build data/raw data/processed
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks/
 
 bench: setup
 	$(BIN)/python benchmarks/bench_parse.py
+	$(BIN)/python benchmarks/bench_render.py
 
 clean:
 	rm -rf data/processed/*.parquet data/processed/*.csv reports

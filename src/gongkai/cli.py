@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from gongkai.dataset.build import BuildResult, build
+from gongkai.publish.cli import add_audit_subcommand
 
 
 def _summary(result: BuildResult, out_dir: Path) -> str:
@@ -88,6 +89,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("file")
     c.add_argument("--manifest", help="manifest.csv with series_id overrides (default: beside FILE)")
     c.set_defaults(func=cmd_check)
+    add_audit_subcommand(sub)
     return p
 
 

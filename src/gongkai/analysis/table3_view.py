@@ -82,23 +82,28 @@ def table3_grid(table3: pd.DataFrame, fmt: object = None) -> tuple[pd.DataFrame,
     return pd.DataFrame(text, index=idx, columns=cols), pd.DataFrame(css, index=idx, columns=cols)
 
 
+def _text(value: object) -> str:
+    """A findings field as text; NA and None become ""."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
 def is_table3(table: object) -> bool:
     """Whether a findings ``table`` value designates table 3."""
-    t = str(table or "").strip().lower()
+    t = _text(table).strip().lower()
     return t in {"3", "table3", "table_3", "三", "t3"}
 
 
 def failing_targets(findings: pd.DataFrame) -> tuple[set[tuple[str, str]], set[str], set[str]]:
-    """Cells, rows and columns of table 3 named by failing findings."""
+    """Cells, rows and columns of table 3 named by failing findings (errors and warnings; info is not a failure)."""
     cells: set[tuple[str, str]] = set()
     rows: set[str] = set()
     cols: set[str] = set()
     if findings.empty:
         return cells, rows, cols
-    hits = findings[(findings["status"] == "fail") & findings["table"].map(is_table3)]
+    failing = (findings["status"] == "fail") & findings["severity"].isin(["error", "warning"])
+    hits = findings[failing & findings["table"].map(is_table3)]
     for _, f in hits.iterrows():
-        row = "" if pd.isna(f["row"]) else str(f["row"] or "")
-        col = "" if pd.isna(f["column"]) else str(f["column"] or "")
+        row, col = _text(f["row"]), _text(f["column"])
         if row and col:
             cells.add((row, col))
         elif row:
@@ -122,9 +127,10 @@ def _messages(findings: pd.DataFrame) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], list[str]] = {}
     if findings.empty:
         return {}
-    hits = findings[(findings["status"] == "fail") & findings["table"].map(is_table3)]
+    failing = (findings["status"] == "fail") & findings["severity"].isin(["error", "warning"])
+    hits = findings[failing & findings["table"].map(is_table3)]
     for _, f in hits.iterrows():
-        out.setdefault((str(f["row"] or ""), str(f["column"] or "")), []).append(
+        out.setdefault((_text(f["row"]), _text(f["column"])), []).append(
             str(f["message"] or f["rule"])
         )
     return {k: "; ".join(v) for k, v in out.items()}
