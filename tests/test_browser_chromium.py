@@ -39,9 +39,7 @@ def driver(tmp_path_factory: pytest.TempPathFactory):
     browser, chromedriver = _binaries()
     if not (browser and chromedriver):
         if os.environ.get("CI") == "true":
-            pytest.fail(
-                "CI=true but chromium/chromedriver are missing: apt-get install chromium chromium-driver"
-            )
+            pytest.fail("CI=true but chromium/chromedriver are missing: apt-get install chromium chromium-driver")
         pytest.skip("no Chromium here: apt-get install chromium chromium-driver to run the browser test")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -120,8 +118,7 @@ def test_index_and_region_page_render_offline(driver, site, tmp_path):
     )
     assert loaded_plots >= 1
     highlighted = driver.execute_script(
-        "const td = document.querySelector('td.gk-suspect');"
-        "return td ? getComputedStyle(td).backgroundColor : null"
+        "const td = document.querySelector('td.gk-suspect');return td ? getComputedStyle(td).backgroundColor : null"
     )
     assert highlighted not in (None, "rgba(0, 0, 0, 0)")
 
@@ -130,8 +127,7 @@ def test_network_check_catches_an_external_script(driver, tmp_path):
     """The detector used above does see a page that fetches from the network (loopback, closed port)."""
     page = tmp_path / "bad.html"
     page.write_text(
-        '<html><head><title>坏页面</title><script src="http://127.0.0.1:9/x.js"></script></head>'
-        "<body>x</body></html>",
+        '<html><head><title>坏页面</title><script src="http://127.0.0.1:9/x.js"></script></head><body>x</body></html>',
         "utf-8",
     )
     requested, failed = _open(driver, page, tmp_path / "bad.png")

@@ -23,9 +23,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("site")
     processed = sample.write_processed(sample.make_sample(), root / "processed")
     out = root / "reports"
-    code = main(
-        ["audit", "--all", "--processed", str(processed), "--out", str(out), "--jobs", "2", "--quiet"]
-    )
+    code = main(["audit", "--all", "--processed", str(processed), "--out", str(out), "--jobs", "2", "--quiet"])
     assert code == 0
     return processed, out
 
@@ -116,9 +114,7 @@ def test_failing_notebook_is_listed_and_exit_code_is_nonzero(site, tmp_path):
     books = tmp_path / "notebooks"
     shutil.copytree(find_notebooks(), books)
     nb = nbformat.read(books / "region_audit.ipynb", as_version=4)
-    nb.cells.insert(
-        3, nbformat.v4.new_code_cell('if region.endswith("稷山县"):\n    raise RuntimeError("planted")')
-    )
+    nb.cells.insert(3, nbformat.v4.new_code_cell('if region.endswith("稷山县"):\n    raise RuntimeError("planted")'))
     nbformat.write(nb, books / "region_audit.ipynb")
     out = tmp_path / "reports"
     code = main(
