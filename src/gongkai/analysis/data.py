@@ -78,9 +78,7 @@ def load_table(
             df = pd.read_parquet(pq, columns=list(columns) if columns else None, filters=filters)
     elif cs.exists():
         dtypes = {c: str for c in _str_columns(name)}
-        df = pd.read_csv(
-            cs, encoding="utf-8-sig", dtype=dtypes, usecols=columns, keep_default_na=False, na_values=[""]
-        )
+        df = pd.read_csv(cs, encoding="utf-8-sig", dtype=dtypes, usecols=columns, keep_default_na=False, na_values=[""])
         if ids is not None and "report_id" in df:
             df = df[df["report_id"].isin(ids)]
     else:

@@ -110,9 +110,7 @@ def region_summary(reports: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFram
     regions = list_regions(reports)
     per = _findings_per_report(Corpus(Tables(reports=reports, findings=findings), pd.DataFrame()))
     keys = (
-        reports.apply(
-            lambda r: ["/".join(report_path(r)[:d]) for d in range(1, len(report_path(r)) + 1)], axis=1
-        )
+        reports.apply(lambda r: ["/".join(report_path(r)[:d]) for d in range(1, len(report_path(r)) + 1)], axis=1)
         if len(reports)
         else pd.Series(dtype=object)
     )

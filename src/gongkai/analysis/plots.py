@@ -50,9 +50,7 @@ def region_trend_figure(yearly: pd.DataFrame, title: str) -> Figure:
             _empty(ax)
         return fig
     _stacked(a, yearly, [f"new_{k}" for k in APPLICANTS], [_LABELS[f"new_{k}"] for k in APPLICANTS])
-    _stacked(
-        b, yearly, [f"share_{g}" for g in OUTCOME_GROUPS], [_LABELS[f"share_{g}"] for g in OUTCOME_GROUPS]
-    )
+    _stacked(b, yearly, [f"share_{g}" for g in OUTCOME_GROUPS], [_LABELS[f"share_{g}"] for g in OUTCOME_GROUPS])
     x = list(range(len(yearly)))
     rev = yearly["review_total"].astype(float)
     lit = yearly["litigation_total"].astype(float)
@@ -75,9 +73,7 @@ def region_trend_figure(yearly: pd.DataFrame, title: str) -> Figure:
 
 def bar_counts(series: pd.Series, title: str, xlabel: str = "", horizontal: bool = False) -> Figure:
     """One bar per index value (top of a ranking, counts per province …)."""
-    fig, ax = plt.subplots(
-        figsize=(9, max(3.0, 0.3 * len(series) + 1)) if horizontal else (9, 4), layout="constrained"
-    )
+    fig, ax = plt.subplots(figsize=(9, max(3.0, 0.3 * len(series) + 1)) if horizontal else (9, 4), layout="constrained")
     ax.set_title(title)
     if series.empty:
         _empty(ax)

@@ -139,9 +139,7 @@ def report_sections(audit: RegionAudit) -> Iterator[ReportSection]:
             heading,
             styler,
             findings_table(part.findings),
-            _heading(
-                part.parse_issues[["severity", "section", "message", "source_line"]].reset_index(drop=True)
-            ),
+            _heading(part.parse_issues[["severity", "section", "message", "source_line"]].reset_index(drop=True)),
         )
 
 
@@ -197,9 +195,7 @@ def cross_year_findings(audit: RegionAudit) -> pd.DataFrame:
     hit = f[f["rule"].isin(list(rules))].reset_index(drop=True) if len(f) else f
     out = findings_table(hit)
     if len(hit):
-        meta = hit[["report_id"]].merge(
-            audit.data.reports[["report_id", "issuer", "year"]], on="report_id", how="left"
-        )
+        meta = hit[["report_id"]].merge(audit.data.reports[["report_id", "issuer", "year"]], on="report_id", how="left")
         out.insert(0, labels()["issuer"], meta["issuer"].to_list())
         out.insert(1, labels()["year"], meta["year"].to_list())
         out["规则说明"] = [rules.get(r, "") for r in hit["rule"]]

@@ -41,9 +41,7 @@ class Issuer:
 def sample_issuers() -> list[Issuer]:
     """The seed issuers and the years the sample gives them."""
     with resources.files(__package__).joinpath("sample_issuers.csv").open(encoding="utf-8") as fh:
-        return [
-            Issuer(**{**r, "years": tuple(int(y) for y in r["years"].split(";"))}) for r in csv.DictReader(fh)
-        ]
+        return [Issuer(**{**r, "years": tuple(int(y) for y in r["years"].split(";"))}) for r in csv.DictReader(fh)]
 
 
 def synthetic_issuers(n_provinces: int, cities: int = 3, counties: int = 3) -> list[Issuer]:
@@ -85,14 +83,10 @@ def _cell(
     }
 
 
-def _table3(
-    rid: str, fmt: str, rng: random.Random, carried: dict[str, int]
-) -> tuple[list[dict], dict[str, int]]:
+def _table3(rid: str, fmt: str, rng: random.Random, carried: dict[str, int]) -> tuple[list[dict], dict[str, int]]:
     rows = [r.key for r in templates.table3_rows(fmt)]
     applicants = [c.key for c in templates.table3_columns() if c.key != "total"]
-    outcomes = [
-        r for r in rows if r not in ("new_received", "carried_over", "total_processed", "carried_forward")
-    ]
+    outcomes = [r for r in rows if r not in ("new_received", "carried_over", "total_processed", "carried_forward")]
     values: dict[tuple[str, str], int] = {}
     for a in applicants:
         scale = 40 if a == "natural_person" else 6
@@ -128,9 +122,7 @@ def _table4(rid: str, rng: random.Random, dash: bool) -> list[dict]:
         for outcome in ("upheld", "corrected", "other", "pending", "total"):
             line += 1
             if dash and outcome == "other":
-                cells.append(
-                    _cell(rid, "proceeding", proceeding, "outcome", outcome, None, line, "dash", "/")
-                )
+                cells.append(_cell(rid, "proceeding", proceeding, "outcome", outcome, None, line, "dash", "/"))
                 continue
             v = sum(parts.values()) if outcome == "total" else parts[outcome]
             cells.append(_cell(rid, "proceeding", proceeding, "outcome", outcome, v, line))
@@ -192,9 +184,7 @@ def make_sample(seed: int = 0, synthetic_provinces: int = 0) -> Tables:
             frames["table3"] += t3
             frames["table4"] += _table4(rid, rng, dash=iss.issuer.startswith("稷山"))
             frames["table2"] += _table2(rid, fmt, rng)
-            total_new = next(
-                c["value"] for c in t3 if c["row"] == "new_received" and c["applicant"] == "total"
-            )
+            total_new = next(c["value"] for c in t3 if c["row"] == "new_received" and c["applicant"] == "total")
             frames["claims"].append(
                 {
                     "report_id": rid,

@@ -157,6 +157,4 @@ def unknown_region(selector: str) -> Region:
     """A region that holds no report: rendered as an empty audit, not an error."""
     name = selector.strip().strip("/") or "?"
     path = tuple(name.split("/"))
-    return Region(
-        key=name, name=path[-1], level="unknown", path=path, code=None, slug=_slug("region", None, name)
-    )
+    return Region(key=name, name=path[-1], level="unknown", path=path, code=None, slug=_slug("region", None, name))

@@ -130,9 +130,7 @@ def _messages(findings: pd.DataFrame) -> dict[tuple[str, str], str]:
     failing = (findings["status"] == "fail") & findings["severity"].isin(["error", "warning"])
     hits = findings[failing & findings["table"].map(is_table3)]
     for _, f in hits.iterrows():
-        out.setdefault((_text(f["row"]), _text(f["column"])), []).append(
-            str(f["message"] or f["rule"])
-        )
+        out.setdefault((_text(f["row"]), _text(f["column"])), []).append(str(f["message"] or f["rule"]))
     return {k: "; ".join(v) for k, v in out.items()}
 
 

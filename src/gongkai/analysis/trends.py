@@ -105,17 +105,11 @@ def report_figures(tables: Tables) -> pd.DataFrame:
         for g in OUTCOME_GROUPS:
             out[f"count_{g}"] = total * out[f"share_{g}"] / 100.0
         out["review_total"] = c4.get(("administrative_review", "total"), math.nan)
-        out["litigation_total"] = _sum(
-            c4, [("litigation_direct", "total"), ("litigation_after_review", "total")]
-        )
+        out["litigation_total"] = _sum(c4, [("litigation_direct", "total"), ("litigation_after_review", "total")])
         corrected = _sum(c4, [(p, "corrected") for p in PROCEEDINGS])
-        concluded = _sum(c4, [(p, "total") for p in PROCEEDINGS]) - _sum(
-            c4, [(p, "pending") for p in PROCEEDINGS]
-        )
+        concluded = _sum(c4, [(p, "total") for p in PROCEEDINGS]) - _sum(c4, [(p, "pending") for p in PROCEEDINGS])
         out["corrected"], out["concluded"] = corrected, concluded
-        out["correction_rate"] = (
-            100.0 * corrected / concluded if concluded and not math.isnan(concluded) else math.nan
-        )
+        out["correction_rate"] = 100.0 * corrected / concluded if concluded and not math.isnan(concluded) else math.nan
         out["findings_fail"] = float(fails.get(rid, 0))
         rows.append(out)
     extra = ["processed_total", *(f"count_{g}" for g in OUTCOME_GROUPS), "corrected", "concluded"]
@@ -221,16 +215,12 @@ def yearly_totals(figures: pd.DataFrame) -> pd.DataFrame:
     sums += ["review_total", "litigation_total", "corrected", "concluded", "findings_fail"]
     data = figures.dropna(subset=["year"])
     if data.empty:
-        return pd.DataFrame(
-            columns=["n_reports", *sums, "correction_rate", *(f"share_{g}" for g in OUTCOME_GROUPS)]
-        )
+        return pd.DataFrame(columns=["n_reports", *sums, "correction_rate", *(f"share_{g}" for g in OUTCOME_GROUPS)])
     grouped = data.groupby("year")
     out = grouped[sums].sum(min_count=1)
     out.insert(0, "n_reports", grouped.size())
     out["correction_rate"] = 100.0 * out["corrected"] / out["concluded"].where(out["concluded"] > 0)
     for g in OUTCOME_GROUPS:
-        out[f"share_{g}"] = (
-            100.0 * out[f"count_{g}"] / out["processed_total"].where(out["processed_total"] > 0)
-        )
+        out[f"share_{g}"] = 100.0 * out[f"count_{g}"] / out["processed_total"].where(out["processed_total"] > 0)
     out.index = out.index.astype(int)
     return out

@@ -149,13 +149,15 @@ def align_values(values: list[Slot], n: int) -> Alignment:
     return Alignment(None, "blank cells at the edge of the row make its alignment ambiguous", starts)
 
 
-def settle_ambiguous(rows: list[LabelledRow], aligned: dict[int, Alignment], n: int) -> None:
-    """Settle ambiguous rows by the physical start column that unambiguous rows of equal width use."""
+def settle_ambiguous(rows: list[LabelledRow], aligned: dict[int, Alignment], widths: dict[int, int]) -> None:
+    """Settle ambiguous rows by the physical column where unambiguous rows of the same physical width start.
+
+    ``widths`` gives each row's number of template columns (all equal in table 3, varying in table 2).
+    """
     usual: dict[int, Counter[int]] = {}
     for i, a in aligned.items():
         if a.slots and a.slots[0] is not None:
-            width = _row_width(rows[i])
-            usual.setdefault(width, Counter())[a.slots[0].col] += 1
+            usual.setdefault(_row_width(rows[i]), Counter())[a.slots[0].col] += 1
     for i, a in list(aligned.items()):
         if a.ambiguous is None:
             continue
@@ -166,7 +168,7 @@ def settle_ambiguous(rows: list[LabelledRow], aligned: dict[int, Alignment], n: 
         col, _ = counts.most_common(1)[0]
         fits = [o for o in a.ambiguous if values[o].col == col]
         if len(fits) == 1:
-            aligned[i] = Alignment(list(values[fits[0] : fits[0] + n]))
+            aligned[i] = Alignment(list(values[fits[0] : fits[0] + widths[i]]))
 
 
 def _row_width(row: LabelledRow) -> int:

@@ -34,36 +34,33 @@ def parse_table2(
             issues.append(ParseIssue("error", SECTION, f"category {key} appears twice", row.line))
         else:
             matched[i] = key
-    by_width: dict[int, dict] = {}
-    for i, key in matched.items():
-        n = len(table2_measures(fmt, key))
-        by_width.setdefault(n, {})[i] = align_values(lrows[i].values, n)
-    for n, aligned in by_width.items():
-        settle_ambiguous(lrows, aligned, n)
-        for i, alignment in aligned.items():
-            key, row = matched[i], lrows[i]
-            used.update(s.cell.ref for s in row.labels + row.values)
-            if alignment.slots is None and run_together and (digits := run_digits(row.values)) is not None:
-                _split_category(key, digits, fmt, row.line, cells, issues)
-                continue
-            if alignment.slots is None:
-                raw = " ".join(s.cell.text for s in row.values if not s.empty)
-                issues.append(ParseIssue("error", SECTION, f"{key}: {alignment.problem}: [{raw}]", row.line))
-                continue
-            for measure, slot in zip(table2_measures(fmt, key), alignment.slots, strict=True):
-                where = f"{key}, {measure.measure}"
-                rec = record(slot, integer=False, section=SECTION, where=where, issues=issues)
-                unit = read_value(rec.raw).unit if rec.cell_status == "number" else None
-                if unit and unit != measure.unit:
-                    issues.append(
-                        ParseIssue(
-                            "warning",
-                            SECTION,
-                            f"{where}: unit {unit} in the cell, the template says {measure.unit}",
-                            rec.source_line,
-                        )
+    widths = {i: len(table2_measures(fmt, key)) for i, key in matched.items()}
+    aligned = {i: align_values(lrows[i].values, n) for i, n in widths.items()}
+    settle_ambiguous(lrows, aligned, widths)
+    for i, alignment in aligned.items():
+        key, row = matched[i], lrows[i]
+        used.update(s.cell.ref for s in row.labels + row.values)
+        if alignment.slots is None and run_together and (digits := run_digits(row.values)) is not None:
+            _split_category(key, digits, fmt, row.line, cells, issues)
+            continue
+        if alignment.slots is None:
+            raw = " ".join(s.cell.text for s in row.values if not s.empty)
+            issues.append(ParseIssue("error", SECTION, f"{key}: {alignment.problem}: [{raw}]", row.line))
+            continue
+        for measure, slot in zip(table2_measures(fmt, key), alignment.slots, strict=True):
+            where = f"{key}, {measure.measure}"
+            rec = record(slot, integer=False, section=SECTION, where=where, issues=issues)
+            unit = read_value(rec.raw).unit if rec.cell_status == "number" else None
+            if unit and unit != measure.unit:
+                issues.append(
+                    ParseIssue(
+                        "warning",
+                        SECTION,
+                        f"{where}: unit {unit} in the cell, the template says {measure.unit}",
+                        rec.source_line,
                     )
-                cells[(key, measure.measure)] = rec
+                )
+            cells[(key, measure.measure)] = rec
     missing = [k for k in categories if k not in matched.values()]
     if missing and matched:
         issues.append(ParseIssue("error", SECTION, f"table 2 categories not found: {', '.join(missing)}", None))

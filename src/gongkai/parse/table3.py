@@ -78,7 +78,7 @@ def parse_table3(
         else:
             matched[i] = key
     aligned: dict[int, Alignment] = {i: align_values(data_rows[i].values, n) for i in matched}
-    settle_ambiguous(data_rows, aligned, n)
+    settle_ambiguous(data_rows, aligned, dict.fromkeys(aligned, n))
     cells: dict[tuple[str, str], CellRecord] = {}
     used: set[str] = set()
     runs: dict[str, tuple[str, int | None]] = {}  # rows whose cells ran together: digits, line

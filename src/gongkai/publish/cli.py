@@ -27,15 +27,11 @@ def add_audit_subcommand(subparsers: argparse._SubParsersAction) -> argparse.Arg
         help="a region name or path (山西省/晋城市); repeat for several",
     )
     which.add_argument("--all", action="store_true", help="every region that holds a report")
-    p.add_argument(
-        "--processed", default="data/processed", type=Path, help="processed tables (default: %(default)s)"
-    )
+    p.add_argument("--processed", default="data/processed", type=Path, help="processed tables (default: %(default)s)")
     p.add_argument("--out", default="reports", type=Path, help="output folder (default: %(default)s)")
     p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, help="notebooks run in parallel")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds allowed per cell")
-    p.add_argument(
-        "--notebooks", type=Path, default=None, help="folder of the notebooks (default: notebooks/)"
-    )
+    p.add_argument("--notebooks", type=Path, default=None, help="folder of the notebooks (default: notebooks/)")
     p.add_argument("--no-overview", action="store_true", help="do not render corpus_overview.ipynb")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run_audit)

@@ -73,9 +73,7 @@ def write_index(
             }
         )
     corpus_pages = [
-        {"title": e["title"], **_links(out_dir, e)}
-        for k, e in sorted(status.items())
-        if k.startswith("corpus:")
+        {"title": e["title"], **_links(out_dir, e)} for k, e in sorted(status.items()) if k.startswith("corpus:")
     ]
     n_failed = sum(1 for page in [*regions, *corpus_pages] if page["error"])
     text = resources.files(__package__).joinpath("templates/site_index.html.j2").read_text("utf-8")
