@@ -88,7 +88,10 @@ def labelled_rows(rows: list[list[Cell]], is_row_label: Callable[[str], bool] | 
     current = LabelledRow()
 
     def blank_row() -> bool:
-        return bool(current.values) and is_row_label is not None and is_row_label(current.label_text)
+        if not current.values or is_row_label is None:
+            return False
+        tail = norm("".join(s.cell.text for s in current.labels[-2:]))  # the row label, maybe wrapped once
+        return is_row_label(tail)
 
     for r, row in enumerate(rows):
         leading: list[Slot] = []  # empty cells before a row's first text: padding if a label follows

@@ -17,10 +17,11 @@ def match_key(label_text: str, phrases: dict[str, tuple[str, ...]], keys: tuple[
     return best
 
 
-def ends_with_label(
+def names_a_row(
     phrases: dict[str, tuple[str, ...]], headers: dict[str, tuple[str, ...]] | None = None
 ) -> Callable[[str], bool]:
-    """A predicate: does a label run end with one of these labels (so that blank cells may follow it)?
+    """A predicate: does this label text (the last label cells of a run) name a row, so that blank cells
+    may follow it?
 
     Phrases that are also column headers (总计, 其他) are left out: a header row
     ending with 总计 must not pass for the 总计 row.
@@ -28,7 +29,7 @@ def ends_with_label(
     header_words = {norm(p) for ps in (headers or {}).values() for p in ps}
     normalized = tuple({norm(p) for ps in phrases.values() for p in ps} - header_words)
 
-    def predicate(label_text: str) -> bool:
-        return label_text.endswith(normalized)
+    def predicate(text: str) -> bool:
+        return any(p in text for p in normalized)
 
     return predicate

@@ -8,7 +8,7 @@ from pathlib import Path
 from gongkai.parse.align import labelled_rows
 from gongkai.parse.formats import decide_format, table2_signal, table3_signal
 from gongkai.parse.layout import block_rows, detect_text_layout
-from gongkai.parse.match import ends_with_label
+from gongkai.parse.match import names_a_row
 from gongkai.parse.metadata import read_metadata
 from gongkai.parse.runtogether import explode, looks_run_together
 from gongkai.parse.sections import Section, split_sections
@@ -22,8 +22,8 @@ from gongkai.templates import label_phrases
 
 TABLE_SECTIONS = ("二", "三", "四")
 ROW_LABELS = {
-    "二": ends_with_label(label_phrases("table2_category")),
-    "三": ends_with_label(label_phrases("table3_row"), label_phrases("table3_column")),
+    "二": names_a_row(label_phrases("table2_category")),
+    "三": names_a_row(label_phrases("table3_row"), label_phrases("table3_column")),
 }
 TABLE_LAYOUT = {"html": "html_table", "docx": "docx_table", "pdf": "pdf_table"}
 
