@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 
 from gongkai.parse.align import LabelledRow, align_values, settle_ambiguous
 from gongkai.parse.cells import MISSING, CellRecord, record
+from gongkai.parse.frames import cell_frame, key_column
 from gongkai.parse.match import match_key
 from gongkai.parse.values import read_value
 from gongkai.report import TABLE2_COLUMNS, ParseIssue
@@ -66,12 +69,12 @@ def parse_table2(rows: list[LabelledRow], fmt: str, issues: list[ParseIssue]) ->
     return _frame(cells, fmt), used
 
 
+@cache
+def _keys(fmt: str) -> dict[str, pd.Series]:
+    template = table2_cells(fmt)
+    return {col: key_column([getattr(c, col) for c in template]) for col in TABLE2_COLUMNS[:4]}
+
+
 def _frame(cells: dict[tuple[str, str], CellRecord], fmt: str) -> pd.DataFrame:
-    rows = []
-    for c in table2_cells(fmt):
-        rec = cells.get((c.category, c.measure), MISSING)
-        rows.append((c.item, c.category, c.measure, c.unit, rec.value, rec.raw, rec.cell_status, rec.source_line))
-    df = pd.DataFrame.from_records(rows, columns=TABLE2_COLUMNS)
-    df["value"] = df["value"].astype("Float64")
-    df["source_line"] = df["source_line"].astype("Int64")
-    return df
+    records = [cells.get((c.category, c.measure), MISSING) for c in table2_cells(fmt)]
+    return cell_frame(_keys(fmt), records, integer=False)

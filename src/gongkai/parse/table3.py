@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 
 from gongkai.parse.align import Alignment, LabelledRow, align_values, settle_ambiguous
 from gongkai.parse.cells import MISSING, CellRecord, record
+from gongkai.parse.frames import cell_frame, key_column
 from gongkai.parse.match import match_key
 from gongkai.parse.normalize import norm
-from gongkai.report import TABLE3_COLUMNS, ParseIssue
-from gongkai.templates import label_phrases, table3_columns, table3_rows
+from gongkai.report import ParseIssue
+from gongkai.templates import Table3Row, label_phrases, table3_columns, table3_rows
 
 SECTION = "三"
 _GROUP = norm("法人或其他组织")
@@ -111,16 +114,15 @@ def _check_subtotal(cells: dict[tuple[str, str], CellRecord], columns: list[str]
         del cells[(key, col)]
 
 
-def _frame(cells: dict[tuple[str, str], CellRecord], template) -> pd.DataFrame:
-    records = []
-    for row in template:
-        for col in table3_columns():
-            c = cells.get((row.key, col.key), MISSING)
-            records.append((row.key, col.key, c.value, c.raw, c.cell_status, c.source_line))
-    df = pd.DataFrame.from_records(records, columns=TABLE3_COLUMNS)
-    df["value"] = df["value"].astype("Float64").round().astype("Int64")
-    df["source_line"] = df["source_line"].astype("Int64")
-    return df
+@cache
+def _keys(template: tuple[Table3Row, ...]) -> dict[str, pd.Series]:
+    pairs = [(row.key, col.key) for row in template for col in table3_columns()]
+    return {"row": key_column([r for r, _ in pairs]), "applicant": key_column([a for _, a in pairs])}
+
+
+def _frame(cells: dict[tuple[str, str], CellRecord], template: tuple[Table3Row, ...]) -> pd.DataFrame:
+    records = [cells.get((row.key, col.key), MISSING) for row in template for col in table3_columns()]
+    return cell_frame(_keys(template), records, integer=True)
 
 
 __all__ = ["LabelledRow", "header_columns", "parse_table3"]
