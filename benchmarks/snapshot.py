@@ -25,7 +25,7 @@ SOURCES = (ROOT / "data" / "raw", ROOT / "tests" / "fixtures")
 
 def frame_text(name: str, df: pd.DataFrame) -> str:
     """A table with its dtypes, every cell shown by repr (so NaN, None and <NA> differ)."""
-    head = f"{name} {list(df.columns)} {[str(t) for t in df.dtypes]} index={type(df.index).__name__}"
+    head = f"{name} {df.columns!r} {[str(t) for t in df.dtypes]} index={df.index!r}"
     rows = (" | ".join(repr(v) for v in row) for row in df.itertuples(index=False, name=None))
     return "\n".join([head, *rows])
 

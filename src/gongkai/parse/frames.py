@@ -2,61 +2,79 @@
 
 ``DataFrame.from_records`` followed by ``astype`` infers a dtype for every
 column of every report, which dominated parsing time. Here each column is built
-once with its final dtype, and the key columns (item, category, row, outcome …),
-the same for every report of a format, are built once per format and shared:
-pandas' copy-on-write keeps a report that modifies its frame from touching the
-shared columns.
+once with its final dtype, and what is the same for every report of a format
+(the key columns item, category, row, outcome … and the column index) is built
+once per format: key arrays are copied into each frame, which is cheap because
+Arrow string arrays share their immutable buffers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from gongkai.parse.cells import CellRecord
 
 # The string dtype pandas gives text columns by default (``str`` in pandas 3, object before):
 # the frames keep the dtype they had when they were built with from_records.
 STRING = pd.DataFrame({"text": ["a"]})["text"].dtype
-# Sharing the key columns is safe only under copy-on-write (always on from pandas 3).
-_SHARE_KEYS = int(pd.__version__.split(".")[0]) >= 3 or pd.get_option("mode.copy_on_write") is True
+CELL_COLUMNS = ("value", "raw", "cell_status", "source_line")
 
 
-def key_column(values: Sequence[str]) -> pd.Series:
-    """A shared key column (cache the result: it is the same for every report)."""
-    return pd.Series(pd.array(list(values), dtype=STRING))
+def _assemble(arrays: list, columns: pd.Index) -> pd.DataFrame:
+    """A frame from one array per column (all of the same length), with a RangeIndex.
+
+    ``DataFrame._from_arrays`` costs a third of the public constructor, which
+    first treats the columns as a dict to align; it is private, so any pandas
+    without it gets the public constructor.
+    """
+    index = pd.RangeIndex(len(arrays[0]))
+    if hasattr(pd.DataFrame, "_from_arrays"):
+        return pd.DataFrame._from_arrays(arrays, columns=columns, index=index)
+    return pd.DataFrame(dict(zip(columns, arrays, strict=True)), index=index)
 
 
-def _nullable(values: Sequence[float | None]) -> tuple[np.ndarray, np.ndarray]:
-    """Values as float64 with the mask of the missing ones."""
+def _nullable(values: Sequence[float | None], dtype: type) -> tuple[np.ndarray, np.ndarray]:
+    """Values as a numpy array of ``dtype`` (0 where missing) and the mask of the missing ones."""
     mask = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
-    data = np.fromiter((0.0 if v is None else v for v in values), dtype=np.float64, count=len(values))
+    data = np.fromiter((0 if v is None else v for v in values), dtype=dtype, count=len(values))
     return data, mask
 
 
-def cell_frame(keys: dict[str, pd.Series], records: Sequence[CellRecord], *, integer: bool) -> pd.DataFrame:
-    """The key columns followed by value, raw, cell_status and source_line of ``records``.
+@dataclass(frozen=True)
+class FrameTemplate:
+    """What every frame of one table (and format) shares: the key columns and the column index."""
 
-    ``value`` is Float64, or Int64 (rounded) when ``integer``; ``source_line`` is Int64.
-    """
-    data, mask = _nullable([r.value for r in records])
-    if integer:
-        # As Float64.round().astype("Int64") does: numpy's cast, a value beyond int64 wraps as it did.
-        with np.errstate(invalid="ignore"):
-            value = pd.arrays.IntegerArray(np.round(data).astype(np.int64), mask)
-    else:
-        value = pd.arrays.FloatingArray(data, mask)
-    lines = [r.source_line for r in records]
-    line_mask = np.fromiter((n is None for n in lines), dtype=bool, count=len(lines))
-    line_data = np.fromiter((0 if n is None else n for n in lines), dtype=np.int64, count=len(lines))
-    columns = {
-        **(keys if _SHARE_KEYS else {k: s.copy() for k, s in keys.items()}),
-        "value": value,
-        "raw": pd.array([r.raw for r in records], dtype=STRING),
-        "cell_status": pd.array([r.cell_status for r in records], dtype=STRING),
-        "source_line": pd.arrays.IntegerArray(line_data, line_mask),
-    }
-    # copy=False: the arrays are fresh, and the shared key Series are protected by copy-on-write.
-    return pd.DataFrame(columns, copy=False)
+    columns: pd.Index
+    keys: tuple[ExtensionArray, ...]
+
+    @classmethod
+    def build(cls, keys: dict[str, Sequence[str]]) -> FrameTemplate:
+        """Key columns by name, in order; the cell columns follow them."""
+        arrays = tuple(pd.array(list(v), dtype=STRING) for v in keys.values())
+        return cls(pd.Index([*keys, *CELL_COLUMNS]), arrays)
+
+    def frame(self, records: Sequence[CellRecord], *, integer: bool) -> pd.DataFrame:
+        """The key columns followed by value, raw, cell_status and source_line of ``records``.
+
+        ``value`` is Float64, or Int64 (rounded) when ``integer``; ``source_line`` is Int64.
+        """
+        data, mask = _nullable([r.value for r in records], np.float64)
+        if integer:
+            # As Float64.round().astype("Int64") did: numpy's cast (a value beyond int64 wraps, as before).
+            with np.errstate(invalid="ignore"):
+                value = pd.arrays.IntegerArray(np.round(data).astype(np.int64), mask)
+        else:
+            value = pd.arrays.FloatingArray(data, mask)
+        line_data, line_mask = _nullable([r.source_line for r in records], np.int64)
+        cells = [
+            value,
+            pd.array([r.raw for r in records], dtype=STRING),
+            pd.array([r.cell_status for r in records], dtype=STRING),
+            pd.arrays.IntegerArray(line_data, line_mask),
+        ]
+        return _assemble([*(k.copy() for k in self.keys), *cells], self.columns)

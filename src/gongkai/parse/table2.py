@@ -8,7 +8,7 @@ import pandas as pd
 
 from gongkai.parse.align import LabelledRow, align_values, settle_ambiguous
 from gongkai.parse.cells import MISSING, CellRecord, record
-from gongkai.parse.frames import cell_frame, key_column
+from gongkai.parse.frames import FrameTemplate
 from gongkai.parse.match import match_key
 from gongkai.parse.values import read_value
 from gongkai.report import TABLE2_COLUMNS, ParseIssue
@@ -70,11 +70,11 @@ def parse_table2(rows: list[LabelledRow], fmt: str, issues: list[ParseIssue]) ->
 
 
 @cache
-def _keys(fmt: str) -> dict[str, pd.Series]:
-    template = table2_cells(fmt)
-    return {col: key_column([getattr(c, col) for c in template]) for col in TABLE2_COLUMNS[:4]}
+def _template(fmt: str) -> FrameTemplate:
+    cells = table2_cells(fmt)
+    return FrameTemplate.build({col: [getattr(c, col) for c in cells] for col in TABLE2_COLUMNS[:4]})
 
 
 def _frame(cells: dict[tuple[str, str], CellRecord], fmt: str) -> pd.DataFrame:
     records = [cells.get((c.category, c.measure), MISSING) for c in table2_cells(fmt)]
-    return cell_frame(_keys(fmt), records, integer=False)
+    return _template(fmt).frame(records, integer=False)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from gongkai.parse.align import Alignment, LabelledRow, align_values, settle_ambiguous
 from gongkai.parse.cells import MISSING, CellRecord, record
-from gongkai.parse.frames import cell_frame, key_column
+from gongkai.parse.frames import FrameTemplate
 from gongkai.parse.match import match_key
 from gongkai.parse.normalize import norm
 from gongkai.report import ParseIssue
@@ -115,14 +115,14 @@ def _check_subtotal(cells: dict[tuple[str, str], CellRecord], columns: list[str]
 
 
 @cache
-def _keys(template: tuple[Table3Row, ...]) -> dict[str, pd.Series]:
+def _template(template: tuple[Table3Row, ...]) -> FrameTemplate:
     pairs = [(row.key, col.key) for row in template for col in table3_columns()]
-    return {"row": key_column([r for r, _ in pairs]), "applicant": key_column([a for _, a in pairs])}
+    return FrameTemplate.build({"row": [r for r, _ in pairs], "applicant": [a for _, a in pairs]})
 
 
 def _frame(cells: dict[tuple[str, str], CellRecord], template: tuple[Table3Row, ...]) -> pd.DataFrame:
     records = [cells.get((row.key, col.key), MISSING) for row in template for col in table3_columns()]
-    return cell_frame(_keys(template), records, integer=True)
+    return _template(template).frame(records, integer=True)
 
 
 __all__ = ["LabelledRow", "header_columns", "parse_table3"]

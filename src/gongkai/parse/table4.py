@@ -8,7 +8,7 @@ import pandas as pd
 
 from gongkai.parse.align import LabelledRow, Slot, align_values
 from gongkai.parse.cells import MISSING, CellRecord, record
-from gongkai.parse.frames import cell_frame, key_column
+from gongkai.parse.frames import FrameTemplate
 from gongkai.parse.normalize import norm
 from gongkai.report import TABLE4_COLUMNS, ParseIssue
 from gongkai.templates import table4_cells
@@ -103,11 +103,11 @@ def _trim(values: list[Slot], width: int) -> list[Slot] | None:
 
 
 @cache
-def _keys() -> dict[str, pd.Series]:
-    return {col: key_column([getattr(c, col) for c in table4_cells()]) for col in TABLE4_COLUMNS[:2]}
+def _template() -> FrameTemplate:
+    return FrameTemplate.build({col: [getattr(c, col) for c in table4_cells()] for col in TABLE4_COLUMNS[:2]})
 
 
 def _frame(records: list[CellRecord | None]) -> pd.DataFrame:
     if len(records) != len(table4_cells()):
         raise ValueError(f"table 4 has {len(table4_cells())} cells, got {len(records)}")
-    return cell_frame(_keys(), [rec or MISSING for rec in records], integer=True)
+    return _template().frame([rec or MISSING for rec in records], integer=True)
