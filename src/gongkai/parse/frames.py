@@ -38,10 +38,11 @@ def _assemble(arrays: list, columns: pd.Index) -> pd.DataFrame:
     return pd.DataFrame(dict(zip(columns, arrays, strict=True)), index=index)
 
 
-def _nullable(values: Sequence[float | None], dtype: type) -> tuple[np.ndarray, np.ndarray]:
-    """Values as a numpy array of ``dtype`` (0 where missing) and the mask of the missing ones."""
-    mask = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
-    data = np.fromiter((0 if v is None else v for v in values), dtype=dtype, count=len(values))
+def _nullable(values: Sequence[float | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Values as float64, 0 where missing, and the mask of the missing ones."""
+    data = np.array(values, dtype=np.float64)  # None becomes NaN
+    mask = np.isnan(data)
+    data[mask] = 0
     return data, mask
 
 
@@ -63,18 +64,18 @@ class FrameTemplate:
 
         ``value`` is Float64, or Int64 (rounded) when ``integer``; ``source_line`` is Int64.
         """
-        data, mask = _nullable([r.value for r in records], np.float64)
+        data, mask = _nullable([r.value for r in records])
         if integer:
             # As Float64.round().astype("Int64") did: numpy's cast (a value beyond int64 wraps, as before).
             with np.errstate(invalid="ignore"):
                 value = pd.arrays.IntegerArray(np.round(data).astype(np.int64), mask)
         else:
             value = pd.arrays.FloatingArray(data, mask)
-        line_data, line_mask = _nullable([r.source_line for r in records], np.int64)
+        line_data, line_mask = _nullable([r.source_line for r in records])
         cells = [
             value,
             pd.array([r.raw for r in records], dtype=STRING),
             pd.array([r.cell_status for r in records], dtype=STRING),
-            pd.arrays.IntegerArray(line_data, line_mask),
+            pd.arrays.IntegerArray(line_data.astype(np.int64), line_mask),
         ]
         return _assemble([*(k.copy() for k in self.keys), *cells], self.columns)
