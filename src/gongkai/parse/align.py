@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gongkai.parse.normalize import norm
 from gongkai.parse.values import read_value
@@ -63,6 +64,7 @@ class LabelledRow:
         return self.n_values > 0 or self.blank_row
 
 
+@lru_cache(maxsize=65536)
 def _is_value(text: str) -> bool:
     status = read_value(text).status
     return status in {"number", "dash"} or (status == "text" and norm(text) in _TEXT_VALUES)
@@ -85,9 +87,10 @@ def labelled_rows(rows: list[list[Cell]], is_row_label: Callable[[str], bool] | 
 
     for r, row in enumerate(rows):
         leading: list[Slot] = []  # empty cells before a row's first text: padding if a label follows
+        width = len(row)
         for c, cell in enumerate(row):
-            slot = Slot(cell, r, c, len(row))
-            if slot.empty:
+            slot = Slot(cell, r, c, width)
+            if not cell.text.strip():  # slot.empty, without a property call in this hot loop
                 (leading if len(leading) == c else current.values).append(slot)
             elif _is_value(cell.text):
                 current.values.extend(leading)

@@ -76,7 +76,8 @@ def _line_cells(line: TextLine, layout: str) -> list[Cell]:
     if layout == "space_separated":
         label, values = _space_split(text)
         return ([Cell(label, cell.line, cell.ref)] if label else []) + [Cell(v, cell.line, cell.ref) for v in values]
-    return [Cell(text.strip(), cell.line, cell.ref)]
+    stripped = text.strip()
+    return [cell if stripped == text else Cell(stripped, cell.line, cell.ref)]  # cells are immutable: reuse
 
 
 def _blank_line_stride(lines: list[TextLine]) -> int:
