@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from gongkai.parse.normalize import norm, norm_all
@@ -13,7 +14,7 @@ PREAMBLE = "序"
 MAX_HEADING_CHARS = 40
 # A heading's second character is "、" once normalised; only these characters normalise (NFKC) to it,
 # so a line without any of them is not a heading, and most lines are turned away without normalising.
-_IDEOGRAPHIC_COMMAS = ("、", "\ufe11", "\ufe51", "\uff64")
+_IDEOGRAPHIC_COMMA = re.compile("[、\ufe11\ufe51\uff64]")
 
 
 @dataclass
@@ -25,7 +26,7 @@ class Section:
 
 def heading_key(text: str) -> str | None:
     """The section numeral if ``text`` is a section heading (e.g. 三、收到和处理政府信息公开申请情况)."""
-    if not any(c in text for c in _IDEOGRAPHIC_COMMAS):
+    if not _IDEOGRAPHIC_COMMA.search(text):
         return None
     s = norm(text)
     if len(s) > MAX_HEADING_CHARS or len(s) < 3 or s[1] != "、":

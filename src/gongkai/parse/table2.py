@@ -9,10 +9,10 @@ import pandas as pd
 from gongkai.parse.align import LabelledRow, align_values, settle_ambiguous
 from gongkai.parse.cells import MISSING, CellRecord, record
 from gongkai.parse.frames import FrameTemplate
-from gongkai.parse.match import match_key
+from gongkai.parse.match import match_template_key
 from gongkai.parse.values import read_value
 from gongkai.report import TABLE2_COLUMNS, ParseIssue
-from gongkai.templates import label_phrases, table2_categories, table2_cells, table2_measures
+from gongkai.templates import table2_categories, table2_cells, table2_measures
 
 SECTION = "二"
 
@@ -20,13 +20,12 @@ SECTION = "二"
 def parse_table2(rows: list[LabelledRow], fmt: str, issues: list[ParseIssue]) -> tuple[pd.DataFrame, set[int]]:
     """Parse every category row of table 2; a category not found leaves its cells ``missing``."""
     categories = table2_categories(fmt)
-    phrases = label_phrases("table2_category")
     lrows = [r for r in rows if r.is_data]
     cells: dict[tuple[str, str], CellRecord] = {}
     used: set[int] = set()
     matched: dict[int, str] = {}
     for i, row in enumerate(lrows):
-        key = match_key(row.label_text, phrases, categories)
+        key = match_template_key(row.label_text, "table2_category", categories)
         label = "".join(s.cell.text for s in row.labels[-2:]).strip() or "(no label)"
         if key is None:
             issues.append(ParseIssue("error", SECTION, f"values under an unrecognised label {label!r}", row.line))

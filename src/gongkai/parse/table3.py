@@ -9,7 +9,7 @@ import pandas as pd
 from gongkai.parse.align import Alignment, LabelledRow, align_values, settle_ambiguous
 from gongkai.parse.cells import MISSING, CellRecord, record
 from gongkai.parse.frames import FrameTemplate
-from gongkai.parse.match import match_key
+from gongkai.parse.match import match_template_key
 from gongkai.parse.normalize import norm
 from gongkai.report import ParseIssue
 from gongkai.templates import Table3Row, label_phrases, table3_columns, table3_rows
@@ -55,7 +55,6 @@ def parse_table3(rows: list[LabelledRow], fmt: str, issues: list[ParseIssue]) ->
     """Parse table 3 from its section's rows. Returns the frame and the source lines it used."""
     template = table3_rows(fmt)
     keys = tuple(r.key for r in template)
-    phrases = label_phrases("table3_row")
     lrows = [r for r in rows if r.is_data]
     data_rows = lrows
     if not data_rows:
@@ -65,7 +64,7 @@ def parse_table3(rows: list[LabelledRow], fmt: str, issues: list[ParseIssue]) ->
     n = len(columns)
     matched: dict[int, str] = {}
     for i, row in enumerate(data_rows):
-        key = match_key(row.label_text, phrases, keys)
+        key = match_template_key(row.label_text, "table3_row", keys)
         label = "".join(s.cell.text for s in row.labels[-3:]).strip() or "(no label)"
         if key is None:
             issues.append(ParseIssue("error", SECTION, f"values under an unrecognised row label {label!r}", row.line))
