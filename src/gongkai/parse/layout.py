@@ -40,16 +40,16 @@ def detect_text_layout(lines: list[TextLine]) -> str:
     content = [ln.cell.text for ln in lines if ln.cell.text.strip() and not _is_narrative(ln.cell.text)]
     if not content:
         return "one_cell_per_line"
-    tabs = sum("\t" in t for t in content)
-    pipes = sum("|" in t for t in content)
-    spaced = sum(len(_space_values(t)) >= 2 and bool(_space_label(t)) for t in content)
     n = len(content)
-    if tabs / n >= _TRAILING_VALUE_SHARE:
+    if sum("\t" in t for t in content) / n >= _TRAILING_VALUE_SHARE:
         return "tab_separated"
-    if pipes / n >= _TRAILING_VALUE_SHARE:
+    if sum("|" in t for t in content) / n >= _TRAILING_VALUE_SHARE:
         return "pipe_separated"
-    if spaced >= 3:
-        return "space_separated"
+    spaced = 0  # lines of a label followed by at least two values: three make the layout
+    for label, values in map(_space_split, content):
+        spaced += len(values) >= 2 and bool(label)
+        if spaced >= 3:
+            return "space_separated"
     return "one_cell_per_line"
 
 
@@ -59,14 +59,6 @@ def _space_split(text: str) -> tuple[str, list[str]]:
     while k > 0 and is_value_like(tokens[k - 1]):
         k -= 1
     return "".join(tokens[:k]), tokens[k:]
-
-
-def _space_label(text: str) -> str:
-    return _space_split(text)[0]
-
-
-def _space_values(text: str) -> list[str]:
-    return _space_split(text)[1]
 
 
 def _line_cells(line: TextLine, layout: str) -> list[Cell]:
@@ -86,7 +78,8 @@ def _line_cells(line: TextLine, layout: str) -> list[Cell]:
     if layout == "space_separated":
         label, values = _space_split(text)
         return ([Cell(label, cell.line, cell.ref)] if label else []) + [Cell(v, cell.line, cell.ref) for v in values]
-    return [Cell(text.strip(), cell.line, cell.ref)]
+    stripped = text.strip()
+    return [cell if stripped == text else Cell(stripped, cell.line, cell.ref)]  # cells are immutable: reuse
 
 
 def _blank_line_stride(lines: list[TextLine]) -> int:

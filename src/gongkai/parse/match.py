@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
-from gongkai.parse.normalize import find_last, norm
+from gongkai.parse.normalize import norm
+from gongkai.templates import label_phrases
 
 
 def match_key(label_text: str, phrases: dict[str, tuple[str, ...]], keys: tuple[str, ...]) -> str | None:
     """The key among ``keys`` whose phrase ends last in ``label_text`` (the row label follows any headers)."""
+    return _last_ending(label_text, tuple((norm(p), key) for key in keys for p in phrases.get(key, ())))
+
+
+def match_template_key(label_text: str, table: str, keys: tuple[str, ...]) -> str | None:
+    """:func:`match_key` with the phrases of ``label_phrases(table)``, normalised once per table."""
+    return _last_ending(label_text, _phrase_pairs(table, keys))
+
+
+@lru_cache(maxsize=64)
+def _phrase_pairs(table: str, keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    phrases = label_phrases(table)
+    return tuple((norm(p), key) for key in keys for p in phrases.get(key, ()))
+
+
+def _last_ending(label_text: str, pairs: tuple[tuple[str, str], ...]) -> str | None:
+    """The key of the (phrase, key) pair whose phrase ends last; on a tie the earlier key."""
     best, best_end = None, -1
-    for key in keys:
-        end = find_last(label_text, phrases.get(key, ()))
-        if end > best_end:
-            best, best_end = key, end
+    for phrase, key in pairs:
+        i = label_text.rfind(phrase)
+        if i >= 0 and i + len(phrase) > best_end:
+            best, best_end = key, i + len(phrase)
     return best
 
 

@@ -19,11 +19,17 @@ def norm(text: str) -> str:
     return _ENUM_COMMA.sub(".", s)
 
 
+@lru_cache(maxsize=4096)
+def norm_all(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """Each phrase normalised (cached: the phrase tables are fixed, and asked for per label)."""
+    return tuple(norm(p) for p in phrases)
+
+
 def find_last(text: str, phrases: tuple[str, ...]) -> int:
     """End position of the last occurrence of any phrase in ``text`` (normalised), or -1."""
     best = -1
-    for phrase in phrases:
-        i = text.rfind(norm(phrase))
+    for phrase in norm_all(phrases):
+        i = text.rfind(phrase)
         if i >= 0:
-            best = max(best, i + len(norm(phrase)))
+            best = max(best, i + len(phrase))
     return best

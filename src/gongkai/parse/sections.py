@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from gongkai.parse.normalize import norm
+from gongkai.parse.normalize import norm, norm_all
 from gongkai.readers.base import Block, TextLine
 from gongkai.templates import label_phrases
 
 SECTION_NUMERALS = ("一", "二", "三", "四", "五", "六")
 PREAMBLE = "序"
 MAX_HEADING_CHARS = 40
+# A heading's second character is "、" once normalised; only these characters normalise (NFKC) to it,
+# so a line without any of them is not a heading, and most lines are turned away without normalising.
+_IDEOGRAPHIC_COMMA = re.compile("[、\ufe11\ufe51\uff64]")
 
 
 @dataclass
@@ -22,14 +26,16 @@ class Section:
 
 def heading_key(text: str) -> str | None:
     """The section numeral if ``text`` is a section heading (e.g. 三、收到和处理政府信息公开申请情况)."""
+    if not _IDEOGRAPHIC_COMMA.search(text):
+        return None
     s = norm(text)
     if len(s) > MAX_HEADING_CHARS or len(s) < 3 or s[1] != "、":
         return None
     numeral = s[0]
     if numeral not in SECTION_NUMERALS:
         return None
-    phrases = label_phrases("section")[numeral]
-    return numeral if any(norm(p) in s for p in phrases) else None
+    phrases = norm_all(label_phrases("section")[numeral])
+    return numeral if any(p in s for p in phrases) else None
 
 
 def split_sections(blocks: list[Block]) -> tuple[list[Section], list[str]]:

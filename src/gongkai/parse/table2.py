@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 
 from gongkai.parse.align import LabelledRow, align_values, settle_ambiguous
 from gongkai.parse.cells import MISSING, CellRecord, record
-from gongkai.parse.match import match_key
+from gongkai.parse.frames import FrameTemplate
+from gongkai.parse.match import match_template_key
 from gongkai.parse.runtogether import cuts, no_constraint, run_digits
 from gongkai.parse.values import read_value
 from gongkai.report import TABLE2_COLUMNS, ParseIssue
-from gongkai.templates import label_phrases, table2_categories, table2_cells, table2_measures
+from gongkai.templates import table2_categories, table2_cells, table2_measures
 
 SECTION = "二"
 
@@ -20,13 +23,12 @@ def parse_table2(
 ) -> tuple[pd.DataFrame, set[str]]:
     """Parse every category row of table 2; a category not found leaves its cells ``missing``."""
     categories = table2_categories(fmt)
-    phrases = label_phrases("table2_category")
     lrows = [r for r in rows if r.is_data]
     cells: dict[tuple[str, str], CellRecord] = {}
     used: set[str] = set()
     matched: dict[int, str] = {}
     for i, row in enumerate(lrows):
-        key = match_key(row.label_text, phrases, categories)
+        key = match_template_key(row.label_text, "table2_category", categories)
         label = "".join(s.cell.text for s in row.labels[-2:]).strip() or "(no label)"
         if key is None:
             issues.append(ParseIssue("error", SECTION, f"values under an unrecognised label {label!r}", row.line))
@@ -89,12 +91,12 @@ def _split_category(key: str, digits: str, fmt: str, line: int | None, cells, is
     ))  # fmt: skip
 
 
+@cache
+def _template(fmt: str) -> FrameTemplate:
+    cells = table2_cells(fmt)
+    return FrameTemplate.build({col: [getattr(c, col) for c in cells] for col in TABLE2_COLUMNS[:4]})
+
+
 def _frame(cells: dict[tuple[str, str], CellRecord], fmt: str) -> pd.DataFrame:
-    rows = []
-    for c in table2_cells(fmt):
-        rec = cells.get((c.category, c.measure), MISSING)
-        rows.append((c.item, c.category, c.measure, c.unit, rec.value, rec.raw, rec.cell_status, rec.source_line))
-    df = pd.DataFrame.from_records(rows, columns=TABLE2_COLUMNS)
-    df["value"] = df["value"].astype("Float64")
-    df["source_line"] = df["source_line"].astype("Int64")
-    return df
+    records = [cells.get((c.category, c.measure), MISSING) for c in table2_cells(fmt)]
+    return _template(fmt).frame(records, integer=False)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import itertools
+from functools import cache
 
 import pandas as pd
 
 from gongkai.parse.align import Alignment, LabelledRow, align_values, settle_ambiguous
 from gongkai.parse.cells import MISSING, CellRecord, record
-from gongkai.parse.match import match_key
+from gongkai.parse.frames import FrameTemplate
+from gongkai.parse.match import match_template_key
 from gongkai.parse.normalize import norm
 from gongkai.parse.runtogether import cuts, run_digits
-from gongkai.report import TABLE3_COLUMNS, ParseIssue
-from gongkai.templates import label_phrases, table3_columns, table3_rows
+from gongkai.report import ParseIssue
+from gongkai.templates import Table3Row, label_phrases, table3_columns, table3_rows
 
 SECTION = "三"
 _GROUP = norm("法人或其他组织")
@@ -59,7 +61,6 @@ def parse_table3(
     """Parse table 3 from its section's rows. Returns the frame and the source lines it used."""
     template = table3_rows(fmt)
     keys = tuple(r.key for r in template)
-    phrases = label_phrases("table3_row")
     lrows = [r for r in rows if r.is_data]
     data_rows = lrows
     if not data_rows:
@@ -69,7 +70,7 @@ def parse_table3(
     n = len(columns)
     matched: dict[int, str] = {}
     for i, row in enumerate(data_rows):
-        key = match_key(row.label_text, phrases, keys)
+        key = match_template_key(row.label_text, "table3_row", keys)
         label = "".join(s.cell.text for s in row.labels[-3:]).strip() or "(no label)"
         if key is None:
             issues.append(ParseIssue("error", SECTION, f"values under an unrecognised row label {label!r}", row.line))
@@ -234,16 +235,15 @@ def _check_subtotal(cells: dict[tuple[str, str], CellRecord], columns: list[str]
         del cells[(key, col)]
 
 
-def _frame(cells: dict[tuple[str, str], CellRecord], template) -> pd.DataFrame:
-    records = []
-    for row in template:
-        for col in table3_columns():
-            c = cells.get((row.key, col.key), MISSING)
-            records.append((row.key, col.key, c.value, c.raw, c.cell_status, c.source_line))
-    df = pd.DataFrame.from_records(records, columns=TABLE3_COLUMNS)
-    df["value"] = df["value"].astype("Float64").round().astype("Int64")
-    df["source_line"] = df["source_line"].astype("Int64")
-    return df
+@cache
+def _template(template: tuple[Table3Row, ...]) -> FrameTemplate:
+    pairs = [(row.key, col.key) for row in template for col in table3_columns()]
+    return FrameTemplate.build({"row": [r for r, _ in pairs], "applicant": [a for _, a in pairs]})
+
+
+def _frame(cells: dict[tuple[str, str], CellRecord], template: tuple[Table3Row, ...]) -> pd.DataFrame:
+    records = [cells.get((row.key, col.key), MISSING) for row in template for col in table3_columns()]
+    return _template(template).frame(records, integer=True)
 
 
 __all__ = ["LabelledRow", "header_columns", "parse_table3"]

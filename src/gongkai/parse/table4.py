@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 
 from gongkai.parse.align import LabelledRow, Slot, align_values
 from gongkai.parse.cells import MISSING, CellRecord, record
+from gongkai.parse.frames import FrameTemplate
 from gongkai.parse.normalize import norm
 from gongkai.parse.runtogether import cuts, group_totals, run_digits
 from gongkai.report import TABLE4_COLUMNS, ParseIssue
@@ -123,12 +126,12 @@ def _trim(values: list[Slot], width: int) -> list[Slot] | None:
     return row if len(row) == width else None
 
 
-def _frame(records) -> pd.DataFrame:
-    rows = []
-    for c, rec in zip(table4_cells(), records, strict=True):
-        rec = rec or MISSING
-        rows.append((c.proceeding, c.outcome, rec.value, rec.raw, rec.cell_status, rec.source_line))
-    df = pd.DataFrame.from_records(rows, columns=TABLE4_COLUMNS)
-    df["value"] = df["value"].astype("Float64").round().astype("Int64")
-    df["source_line"] = df["source_line"].astype("Int64")
-    return df
+@cache
+def _template() -> FrameTemplate:
+    return FrameTemplate.build({col: [getattr(c, col) for c in table4_cells()] for col in TABLE4_COLUMNS[:2]})
+
+
+def _frame(records: list[CellRecord | None]) -> pd.DataFrame:
+    if len(records) != len(table4_cells()):
+        raise ValueError(f"table 4 has {len(table4_cells())} cells, got {len(records)}")
+    return _template().frame([rec or MISSING for rec in records], integer=True)

@@ -15,6 +15,7 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from gongkai.report import Report
 from gongkai.templates import FORMATS, table2_cells, table3_columns, table3_rows, table4_cells
@@ -92,8 +93,8 @@ class Grid:
     values: np.ndarray  # float, NaN unless the cell is a number
     status: np.ndarray  # int8 status codes
     pos: np.ndarray  # row position in the source DataFrame, -1 when missing
-    raw: np.ndarray  # the DataFrame's raw column (object)
-    lines: np.ndarray  # the DataFrame's source_line column (object)
+    raw: Sequence  # the DataFrame's raw column (its array)
+    lines: Sequence  # the DataFrame's source_line column (its array)
 
     def index(self, row: str, col: str) -> tuple[int, int] | None:
         i = self.axes.row_index.get(row)
@@ -145,7 +146,20 @@ class Grid:
         return bool(np.array_equal(self.values[mask], other.values[mask]))
 
 
-def _lookup(index: dict[str, int], column: pd.Series) -> np.ndarray:
+def _column(df: pd.DataFrame, name: str) -> ExtensionArray:
+    """``df[name].array`` without building a Series, which costs more than the rest of :func:`build_grid`.
+
+    ``DataFrame._get_column_array`` is private: a pandas without it, or duplicate
+    column names, take the public path.
+    """
+    loc = df.columns.get_loc(name)
+    if not isinstance(loc, int) or not hasattr(df, "_get_column_array"):
+        return df[name].array
+    values = df._get_column_array(loc)
+    return values if isinstance(values, ExtensionArray) else pd.arrays.NumpyExtensionArray(values)
+
+
+def _lookup(index: dict[str, int], column: ExtensionArray) -> np.ndarray:
     """Positions of a column's keys in ``index`` (-1 when unknown); a dict lookup per cell, no pandas."""
     keys = column.to_numpy(dtype=object)
     return np.fromiter((index.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
@@ -161,13 +175,13 @@ def build_grid(df: pd.DataFrame, table: int) -> Grid:
     if df is None or len(df) == 0:
         empty = np.empty(0, dtype=object)
         return Grid(ax, values, status, pos, empty, empty)
-    ri = _lookup(ax.row_index, df[ax.row_field])
-    ci = _lookup(ax.col_index, df[ax.col_field])
+    ri = _lookup(ax.row_index, _column(df, ax.row_field))
+    ci = _lookup(ax.col_index, _column(df, ax.col_field))
     value = df["value"]
     if value.dtype.kind not in "iufb" and not isinstance(value.dtype, pd.api.extensions.ExtensionDtype):
         value = pd.to_numeric(value, errors="coerce")
     vals = value.to_numpy(dtype=float, na_value=np.nan)
-    codes = _lookup(STATUS_CODES, df["cell_status"])
+    codes = _lookup(STATUS_CODES, _column(df, "cell_status"))
     codes = np.where(codes < 0, UNKNOWN_STATUS, codes)
     codes = np.where((codes == NUMBER) & np.isnan(vals), UNKNOWN_STATUS, codes).astype(np.int8)
     keep = np.flatnonzero((ri >= 0) & (ci >= 0))[::-1]  # reversed: on duplicate keys the first row wins
@@ -175,8 +189,9 @@ def build_grid(df: pd.DataFrame, table: int) -> Grid:
     status[ri[keep], ci[keep]] = codes[keep]
     number = status == NUMBER
     values[number] = vals[pos[number]]
-    raw = df["raw"].to_numpy(dtype=object) if "raw" in df else np.empty(0, dtype=object)
-    lines = df["source_line"].to_numpy(dtype=object) if "source_line" in df else np.empty(0, dtype=object)
+    # Kept as they are, not converted: only the evidence of a finding reads them, a few cells per report.
+    raw = _column(df, "raw") if "raw" in df else np.empty(0, dtype=object)
+    lines = _column(df, "source_line") if "source_line" in df else np.empty(0, dtype=object)
     return Grid(ax, values, status, pos, raw, lines)
 
 

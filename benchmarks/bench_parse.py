@@ -1,0 +1,128 @@
+"""Parse and audit throughput on one core: synthetic reports per layout group, the seeds, office fixtures.
+
+Run ``python benchmarks/bench_parse.py [--n 2000] [--layouts ...] [--docx] [--pdf]``.
+Reports are generated into a temporary folder first (not timed); then
+``gongkai.read_report`` is timed over every file, and separately parse +
+``gongkai.rules.audit_all`` over the parsed reports. Both CPU time
+(``time.process_time``, robust on a shared machine) and wall time are shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus import TEXT_LAYOUTS, group_of, write_corpus
+
+from gongkai import read_report
+from gongkai.rules import audit_all
+from gongkai.synthetic import LAYOUTS
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "data" / "raw"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@dataclass
+class Timing:
+    """CPU and wall seconds for ``count`` reports."""
+
+    count: int
+    cpu: float
+    wall: float
+
+    def rate(self) -> str:
+        cpu = self.count / self.cpu if self.cpu else float("inf")
+        wall = self.count / self.wall if self.wall else float("inf")
+        return f"{cpu:8.0f}/s cpu {wall:8.0f}/s wall"
+
+
+def timed(fn: Callable[[], object], count: int) -> Timing:
+    """Run ``fn`` once and measure it."""
+    c0, w0 = time.process_time(), time.perf_counter()
+    fn()
+    return Timing(count, time.process_time() - c0, time.perf_counter() - w0)
+
+
+def parse_all(paths: Sequence[Path]) -> list:
+    return [read_report(p) for p in paths]
+
+
+def parse_and_audit(paths: Sequence[Path]) -> None:
+    audit_all(parse_all(paths))
+
+
+def bench_files(label: str, paths: Sequence[Path], repeat: int = 1) -> None:
+    """Print parse-only and parse+audit rates over ``paths`` (each read ``repeat`` times)."""
+    work = list(paths) * repeat
+    parse = timed(lambda: parse_all(work), len(work))
+    both = timed(lambda: parse_and_audit(work), len(work))
+    print(f"{label:<22} {len(work):6d} reports  parse {parse.rate()}   parse+audit {both.rate()}")
+
+
+def bench_synthetic(n: int, layouts: tuple[str, ...]) -> None:
+    with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
+        t0 = time.perf_counter()
+        files = write_corpus(Path(tmp), n, layouts)
+        print(f"generated {len(files)} synthetic reports in {time.perf_counter() - t0:.1f}s (not timed)")
+        parse_all([p for _, p in files[: len(layouts)]])  # warm caches: templates, label tables, imports
+        for layout in layouts:
+            bench_files(layout, [p for lay, p in files if lay == layout])
+        for group in ("text", "html"):
+            paths = [p for lay, p in files if group_of(lay) == group]
+            if paths:
+                bench_files(f"[{group} layouts]", paths)
+        bench_files("[all synthetic]", [p for _, p in files])
+
+
+def bench_office(kind: str, repeat: int) -> None:
+    paths = sorted(FIXTURES.glob(f"*.{kind}"))
+    if not paths:
+        print(f"no *.{kind} fixtures in {FIXTURES}")
+        return
+    parse_all(paths[:1])
+    work = paths * repeat
+    t = timed(lambda: parse_all(work), len(work))
+    line = f"{kind:<22} {len(work):6d} reports  parse {t.rate()}"
+    if kind == "pdf":
+        import pdfplumber
+
+        pages = sum(len(pdfplumber.open(p).pages) for p in paths) * repeat
+        line += f"   {pages} pages: {pages / t.cpu:6.1f} pages/s cpu {pages / t.wall:6.1f} pages/s wall"
+    print(line)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=2000, help="synthetic reports to generate (default 2000)")
+    ap.add_argument("--layouts", nargs="+", choices=LAYOUTS, default=list(LAYOUTS))
+    ap.add_argument("--seed-repeat", type=int, default=40, help="times each seed in data/raw is parsed")
+    ap.add_argument("--docx", action="store_true", help="also time the .docx fixtures")
+    ap.add_argument("--pdf", action="store_true", help="also time the .pdf fixtures")
+    ap.add_argument("--office-repeat", type=int, default=3, help="times each office fixture is parsed")
+    ap.add_argument("--no-pin", action="store_true", help="do not pin the process to one CPU")
+    args = ap.parse_args(argv)
+    if not args.no_pin and hasattr(os, "sched_setaffinity"):
+        cpu = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpu})
+        print(f"pinned to CPU {cpu}")
+    print(f"text layouts: {', '.join(lay for lay in args.layouts if lay in TEXT_LAYOUTS)}")
+    if args.n:
+        bench_synthetic(args.n, tuple(args.layouts))
+    seeds = sorted(SEEDS.glob("*.txt"))
+    if seeds and args.seed_repeat:
+        parse_all(seeds)
+        bench_files("[seeds data/raw]", seeds, args.seed_repeat)
+    if args.docx:
+        bench_office("docx", args.office_repeat)
+    if args.pdf:
+        bench_office("pdf", args.office_repeat)
+
+
+if __name__ == "__main__":
+    main()
