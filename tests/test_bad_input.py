@@ -6,6 +6,7 @@ import random
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from gongkai import read_report
@@ -179,3 +180,16 @@ def test_batch_keeps_going_and_records_every_file(tmp_path):
         "sub/notes.xyz",
         "truncated.txt",
     }
+
+
+def test_a_count_too_large_to_store_is_a_located_text_cell(tmp_path):
+    lines = _lines()
+    i = _index(lines, "(一)予以公开") + 2
+    lines[i] = "99999999999999999999"
+    report = read_report(_write(tmp_path, "huge.txt", lines))
+    cell = report.table3.set_index(["row", "applicant"]).loc[("granted", "natural_person")]
+    assert cell["cell_status"] == "text" and pd.isna(cell["value"])
+    assert f"[三] row granted, natural_person: '99999999999999999999' is too large to be a count @{i + 1}" in _errors(
+        report
+    )
+    assert report.table3["value"].dropna().ge(0).all()

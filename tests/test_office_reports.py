@@ -63,3 +63,11 @@ def test_huaian_pdf_tables_and_narrative():
         assert claims.loc[figure, "status"] == "match" and claims.loc[figure, "matched_row"] == row
     litigation = result.claims[result.claims["matched_row"] == "litigation_direct+litigation_after_review"]
     assert set(litigation["status"]) == {"match"} and len(litigation) == 5  # 46 split by outcome over both kinds
+
+
+def test_word_and_pdf_cells_point_at_their_place():
+    docx = read_report(FIXTURES / "seed_003.docx").table3
+    assert docx["source_ref"].str.fullmatch(r"table \d+ row \d+ cell \d+").all()
+    pdf = read_report(FIXTURES / "huaian_2024.pdf").table3
+    assert pdf["source_ref"].str.startswith("page ").all()
+    assert set(pdf["source_ref"].str.extract(r"^page (\d+)")[0].astype(int)) == {4, 5}  # table 3 spans pages 4–5

@@ -16,9 +16,12 @@ class CellRecord(NamedTuple):
     raw: str
     cell_status: str
     source_line: int | None
+    source_ref: str = ""  # a locator that works for every source: "line 12", "table 2 row 5 cell 3", "page 4 …"
 
 
 MISSING = CellRecord(None, "", "missing", None)
+# Counts beyond this cannot be stored exactly (float64 / int64): a number this large is a garbled cell.
+MAX_COUNT = 2**53
 
 
 def record(slot: Slot | None, *, integer: bool, section: str, where: str, issues: list[ParseIssue]) -> CellRecord:
@@ -27,11 +30,15 @@ def record(slot: Slot | None, *, integer: bool, section: str, where: str, issues
         return MISSING
     raw = slot.cell.text.strip()
     v = read_value(raw)
+    line, ref = slot.cell.line, slot.cell.ref
     if v.status != "number":
-        return CellRecord(None, raw, v.status, slot.cell.line)
+        return CellRecord(None, raw, v.status, line, ref)
     if integer and v.decimal:
-        issues.append(ParseIssue("error", section, f"{where}: {raw!r} is not a whole number", slot.cell.line))
-        return CellRecord(None, raw, "text", slot.cell.line)
+        issues.append(ParseIssue("error", section, f"{where}: {raw!r} is not a whole number", line))
+        return CellRecord(None, raw, "text", line, ref)
+    if abs(v.value) >= MAX_COUNT:
+        issues.append(ParseIssue("error", section, f"{where}: {raw!r} is too large to be a count", line))
+        return CellRecord(None, raw, "text", line, ref)
     if v.grouped:
-        issues.append(ParseIssue("info", section, f"{where}: thousands separators in {raw!r}", slot.cell.line))
-    return CellRecord(v.value, raw, "number", slot.cell.line)
+        issues.append(ParseIssue("info", section, f"{where}: thousands separators in {raw!r}", line))
+    return CellRecord(v.value, raw, "number", line, ref)

@@ -22,7 +22,7 @@ from gongkai.parse.cells import CellRecord
 # The string dtype pandas gives text columns by default (``str`` in pandas 3, object before):
 # the frames keep the dtype they had when they were built with from_records.
 STRING = pd.DataFrame({"text": ["a"]})["text"].dtype
-CELL_COLUMNS = ("value", "raw", "cell_status", "source_line")
+CELL_COLUMNS = ("value", "raw", "cell_status", "source_line", "source_ref")
 
 
 def _assemble(arrays: list, columns: pd.Index) -> pd.DataFrame:
@@ -60,7 +60,7 @@ class FrameTemplate:
         return cls(pd.Index([*keys, *CELL_COLUMNS]), arrays)
 
     def frame(self, records: Sequence[CellRecord], *, integer: bool) -> pd.DataFrame:
-        """The key columns followed by value, raw, cell_status and source_line of ``records``.
+        """The key columns followed by value, raw, cell_status, source_line and source_ref of ``records``.
 
         ``value`` is Float64, or Int64 (rounded) when ``integer``; ``source_line`` is Int64.
         """
@@ -77,5 +77,6 @@ class FrameTemplate:
             pd.array([r.raw for r in records], dtype=STRING),
             pd.array([r.cell_status for r in records], dtype=STRING),
             pd.arrays.IntegerArray(line_data.astype(np.int64), line_mask),
+            pd.array([r.source_ref for r in records], dtype=STRING),
         ]
         return _assemble([*(k.copy() for k in self.keys), *cells], self.columns)

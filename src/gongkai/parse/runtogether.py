@@ -193,3 +193,8 @@ def run_digits(values: list) -> str | None:
     """The digits of a row's value cells taken together, or None if any is not a plain run of digits."""
     runs = [digits_of(v.cell.text) for v in values if not v.empty]
     return "".join(runs) if runs and all(r is not None for r in runs) else None  # type: ignore[arg-type]
+
+
+def run_ref(values: list) -> str:
+    """The locator of a run's first cell (e.g. "line 10, char 1234")."""
+    return next((v.cell.ref for v in values if not v.empty), "")

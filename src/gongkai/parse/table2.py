@@ -10,7 +10,7 @@ from gongkai.parse.align import LabelledRow, align_values, settle_ambiguous
 from gongkai.parse.cells import MISSING, CellRecord, record
 from gongkai.parse.frames import FrameTemplate
 from gongkai.parse.match import match_template_key
-from gongkai.parse.runtogether import cuts, no_constraint, run_digits
+from gongkai.parse.runtogether import cuts, no_constraint, run_digits, run_ref
 from gongkai.parse.values import read_value
 from gongkai.report import TABLE2_COLUMNS, ParseIssue
 from gongkai.templates import table2_categories, table2_cells, table2_measures
@@ -43,7 +43,7 @@ def parse_table2(
         key, row = matched[i], lrows[i]
         used.update(s.cell.ref for s in row.labels + row.values)
         if alignment.slots is None and run_together and (digits := run_digits(row.values)) is not None:
-            _split_category(key, digits, fmt, row.line, cells, issues)
+            _split_category(key, digits, fmt, (row.line, run_ref(row.values)), cells, issues)
             continue
         if alignment.slots is None:
             raw = " ".join(s.cell.text for s in row.values if not s.empty)
@@ -71,8 +71,11 @@ def parse_table2(
     return _frame(cells, fmt), used
 
 
-def _split_category(key: str, digits: str, fmt: str, line: int | None, cells, issues: list[ParseIssue]) -> None:
+def _split_category(
+    key: str, digits: str, fmt: str, where: tuple[int | None, str], cells, issues: list[ParseIssue]
+) -> None:
     """Table 2 has no arithmetic within a row: a run of digits splits only when one cut is possible."""
+    line, ref = where
     measures = table2_measures(fmt, key)
     split = cuts(digits, len(measures), no_constraint)
     if len(split.candidates) != 1:
@@ -84,7 +87,7 @@ def _split_category(key: str, digits: str, fmt: str, line: int | None, cells, is
         ))  # fmt: skip
         return
     for measure, number in zip(measures, split.candidates[0], strict=True):
-        cells[(key, measure.measure)] = CellRecord(float(number), str(number), "inferred", line)
+        cells[(key, measure.measure)] = CellRecord(float(number), str(number), "inferred", line, ref)
     issues.append(ParseIssue(
         "info", SECTION, f"{key}: run-together cells {digits} split as "
         f"{'|'.join(map(str, split.candidates[0]))}: the only way to write them without leading zeros", line,

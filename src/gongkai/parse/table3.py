@@ -12,7 +12,7 @@ from gongkai.parse.cells import MISSING, CellRecord, record
 from gongkai.parse.frames import FrameTemplate
 from gongkai.parse.match import match_template_key
 from gongkai.parse.normalize import norm
-from gongkai.parse.runtogether import cuts, run_digits
+from gongkai.parse.runtogether import cuts, run_digits, run_ref
 from gongkai.report import ParseIssue
 from gongkai.templates import Table3Row, label_phrases, table3_columns, table3_rows
 
@@ -82,13 +82,13 @@ def parse_table3(
     settle_ambiguous(data_rows, aligned, dict.fromkeys(aligned, n))
     cells: dict[tuple[str, str], CellRecord] = {}
     used: set[str] = set()
-    runs: dict[str, tuple[str, int | None]] = {}  # rows whose cells ran together: digits, line
+    runs: dict[str, tuple[str, int | None, str]] = {}  # rows whose cells ran together: digits, line, ref
     for i, key in matched.items():
         row, alignment = data_rows[i], aligned[i]
         used.update(s.cell.ref for s in row.labels + row.values)
         if alignment.slots is None:
             if run_together and (digits := run_digits(row.values)) is not None:
-                runs[key] = (digits, row.line)
+                runs[key] = (digits, row.line, run_ref(row.values))
                 continue
             raw = " ".join(s.cell.text for s in row.values if not s.empty)
             issues.append(ParseIssue("error", SECTION, f"row {key}: {alignment.problem}: [{raw}]", row.line))
@@ -121,7 +121,7 @@ def _row_check(columns: list[str]):
 
 
 def split_rows(
-    runs: dict[str, tuple[str, int | None]],
+    runs: dict[str, tuple[str, int | None, str]],
     columns: list[str],
     fmt: str,
     cells: dict[tuple[str, str], CellRecord],
@@ -130,10 +130,10 @@ def split_rows(
     """Recover rows whose cells ran together: by the row total, then by the column identities."""
     check = _row_check(columns)
     pending: dict[str, list[tuple[int, ...]]] = {}
-    for key, (digits, line) in runs.items():
+    for key, (digits, line, ref) in runs.items():
         split = cuts(digits, len(columns), check)
         if len(split.candidates) == 1:
-            _keep(cells, key, columns, split.candidates[0], line)
+            _keep(cells, key, columns, split.candidates[0], line, ref)
             issues.append(ParseIssue(
                 "info", SECTION,
                 f"row {key}: run-together cells {digits} split as {_show(split.candidates[0])}: the only split "
@@ -167,7 +167,7 @@ def _split_by_columns(pending, runs, columns, fmt, cells, issues) -> None:
                     break
     if len(solutions) == 1:
         for key, cut in solutions[0].items():
-            _keep(cells, key, columns, cut, runs[key][1])
+            _keep(cells, key, columns, cut, runs[key][1], runs[key][2])
             issues.append(ParseIssue(
                 "info", SECTION,
                 f"row {key}: run-together cells {runs[key][0]} split as {_show(cut)}: the only split that fits the "
@@ -205,9 +205,9 @@ def _columns_hold(trial, columns, outcome_rows, cells) -> bool:
     return True
 
 
-def _keep(cells, key: str, columns: list[str], cut: tuple[int, ...], line: int | None) -> None:
+def _keep(cells, key: str, columns: list[str], cut: tuple[int, ...], line: int | None, ref: str) -> None:
     for col, number in zip(columns, cut, strict=True):
-        cells[(key, col)] = CellRecord(float(number), str(number), "inferred", line)
+        cells[(key, col)] = CellRecord(float(number), str(number), "inferred", line, ref)
 
 
 def _show(cut: tuple[int, ...]) -> str:

@@ -10,7 +10,7 @@ from gongkai.parse.align import LabelledRow, Slot, align_values
 from gongkai.parse.cells import MISSING, CellRecord, record
 from gongkai.parse.frames import FrameTemplate
 from gongkai.parse.normalize import norm
-from gongkai.parse.runtogether import cuts, group_totals, run_digits
+from gongkai.parse.runtogether import cuts, group_totals, run_digits, run_ref
 from gongkai.report import TABLE4_COLUMNS, ParseIssue
 from gongkai.templates import table4_cells
 
@@ -44,7 +44,7 @@ def parse_table4(
     elif alignment is not None and alignment.slots is not None:
         alignment_slots, extras = alignment.slots, []
     elif run_together and (digits := run_digits(values)) is not None:
-        return _split_row(digits, line, issues), used
+        return _split_row(digits, line, run_ref(values), issues), used
     elif (trimmed := _trim(values, n + 1)) is not None:
         alignment_slots, extras = list(trimmed[:n]), [trimmed[-1]]
     else:
@@ -95,7 +95,7 @@ def _by_header_columns(
     return chosen, outside
 
 
-def _split_row(digits: str, line: int | None, issues: list[ParseIssue]) -> pd.DataFrame:
+def _split_row(digits: str, line: int | None, ref: str, issues: list[ParseIssue]) -> pd.DataFrame:
     """Recover the 15 cells of a run of digits by the three proceeding totals (t4.proceeding_total)."""
     n = len(table4_cells())
     split = cuts(digits, n, group_totals(5, 3))
@@ -111,7 +111,7 @@ def _split_row(digits: str, line: int | None, issues: list[ParseIssue]) -> pd.Da
         "info", SECTION, f"table 4 row: run-together cells {digits} split as {'|'.join(map(str, cut))}: the only "
         "split in which each proceeding's total is the sum of its outcomes (t4.proceeding_total)", line,
     ))  # fmt: skip
-    return _frame([CellRecord(float(v), str(v), "inferred", line) for v in cut])
+    return _frame([CellRecord(float(v), str(v), "inferred", line, ref) for v in cut])
 
 
 def _trim(values: list[Slot], width: int) -> list[Slot] | None:
