@@ -20,6 +20,7 @@ from pathlib import Path
 from corpus import TEXT_LAYOUTS, group_of, write_corpus
 
 from gongkai import read_report
+from gongkai.dataset.build import spare_collector
 from gongkai.rules import audit_all
 from gongkai.synthetic import LAYOUTS
 
@@ -49,8 +50,19 @@ def timed(fn: Callable[[], object], count: int) -> Timing:
     return Timing(count, time.process_time() - c0, time.perf_counter() - w0)
 
 
+KEEP_GC = False  # --keep-gc: parse without gongkai.dataset.build.spare_collector
+
+
 def parse_all(paths: Sequence[Path]) -> list:
-    return [read_report(p) for p in paths]
+    """Parse every path, sparing the garbage collector the parsed reports as ``gongkai build`` does."""
+    if KEEP_GC:
+        return [read_report(p) for p in paths]
+    out = []
+    with spare_collector() as parsed:
+        for p in paths:
+            out.append(read_report(p))
+            parsed()
+    return out
 
 
 def parse_and_audit(paths: Sequence[Path]) -> None:
@@ -106,7 +118,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--pdf", action="store_true", help="also time the .pdf fixtures")
     ap.add_argument("--office-repeat", type=int, default=3, help="times each office fixture is parsed")
     ap.add_argument("--no-pin", action="store_true", help="do not pin the process to one CPU")
+    ap.add_argument(
+        "--keep-gc", action="store_true", help="parse without sparing the garbage collector (as before that change)"
+    )
     args = ap.parse_args(argv)
+    global KEEP_GC
+    KEEP_GC = args.keep_gc
     if not args.no_pin and hasattr(os, "sched_setaffinity"):
         cpu = min(os.sched_getaffinity(0))
         os.sched_setaffinity(0, {cpu})

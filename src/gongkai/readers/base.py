@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
     """One piece of source text with its position.
 
     ``line`` is the 1-based line in the source file when the file has lines
     (text, HTML); ``ref`` is a human-readable locator that works for every
     kind of source (``line 12``, ``table 2 row 3 cell 4``, ``page 4 line 18``).
+
+    A named tuple rather than a frozen dataclass: one or more are made for every
+    source line, and a tuple is several times cheaper to create. It is immutable
+    and compares by value, as the dataclass did.
     """
 
     text: str
@@ -24,9 +28,12 @@ class Cell:
     ref: str
 
 
-@dataclass(frozen=True, slots=True)
-class TextLine:
-    """A line of running text (one physical line of a text file, a paragraph elsewhere)."""
+class TextLine(NamedTuple):
+    """A line of running text (one physical line of a text file, a paragraph elsewhere).
+
+    A named tuple (one per source line, cheap to create); ``isinstance(b, TextLine)``
+    still tells it from a :class:`TableBlock`, which is not a tuple.
+    """
 
     cell: Cell
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from gongkai.rules.catalog import Identity, identities
-from gongkai.rules.grids import NUMBER, Grid, ReportGrids, keys_for
+from gongkai.rules.grids import NUMBER, Grid, ReportGrids, axes, keys_for
 from gongkai.rules.results import Collector
 
 TABLE_NAMES = {2: "表二", 3: "表三", 4: "表四"}
@@ -15,23 +17,33 @@ def _fmt(x: float) -> str:
     return f"{x:.10g}"
 
 
-def evaluate_identity(ident: Identity, grid: Grid, fmt: str | None, report_id: str, out: Collector) -> None:
-    """Evaluate one identity on every row/column of a grid and record pass, fail or not_assessable."""
+@lru_cache(maxsize=256)
+def _plan(
+    ident: Identity, fmt: str | None
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[np.ndarray, np.ndarray]]:
+    """The term keys (lhs, rhs), the slice keys and the grid index of an identity: the same for every
+    report of a format, so worked out once per format rather than once per report."""
     term_axis = "column" if ident.iterate == "row" else "row"
     lhs = keys_for(ident.table, fmt, term_axis, ident.lhs)
     rhs = keys_for(ident.table, fmt, term_axis, ident.rhs)
     slices = keys_for(ident.table, fmt, ident.iterate, ("*",))
-    ax = grid.axes
+    ax = axes(ident.table)
     t_index = ax.col_index if term_axis == "column" else ax.row_index
     s_index = ax.row_index if ident.iterate == "row" else ax.col_index
     terms = [t_index[k] for k in lhs + rhs]
     sl = [s_index[k] for k in slices]
+    return lhs, rhs, slices, (np.ix_(sl, terms) if ident.iterate == "row" else np.ix_(terms, sl))
+
+
+def evaluate_identity(ident: Identity, grid: Grid, fmt: str | None, report_id: str, out: Collector) -> None:
+    """Evaluate one identity on every row/column of a grid and record pass, fail or not_assessable."""
+    lhs, rhs, slices, index = _plan(ident, fmt)
     if ident.iterate == "row":
-        vals = grid.values[np.ix_(sl, terms)]
-        stat = grid.status[np.ix_(sl, terms)]
+        vals = grid.values[index]
+        stat = grid.status[index]
     else:
-        vals = grid.values[np.ix_(terms, sl)].T
-        stat = grid.status[np.ix_(terms, sl)].T
+        vals = grid.values[index].T
+        stat = grid.status[index].T
     n_l = len(lhs)
     actual = vals[:, :n_l].sum(axis=1)
     expected = vals[:, n_l:].sum(axis=1)
