@@ -15,6 +15,7 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from pandas.api.extensions import ExtensionArray
 
 from gongkai.report import Report
@@ -165,6 +166,33 @@ def _lookup(index: dict[str, int], column: ExtensionArray) -> np.ndarray:
     return np.fromiter((index.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
 
 
+# Key columns seen before, per index: (Arrow array, positions). Every frame of one table and format
+# carries the same key column, so its lookup is done once and reused when the contents are equal.
+_SEEN_KEYS: dict[tuple[int, int], list[tuple[pa.ChunkedArray, np.ndarray]]] = {}
+_SEEN_PER_INDEX = 8
+
+
+def _key_lookup(index: dict[str, int], column: ExtensionArray) -> np.ndarray:
+    """:func:`_lookup` for a key column, reusing the positions of an equal column seen before.
+
+    Equality is checked on the contents (Arrow ``equals``, a fraction of a microsecond),
+    so a reused result is always the one :func:`_lookup` would give. Only Arrow-backed
+    columns are cached (their storage attribute is private: anything else is looked up).
+    """
+    data = getattr(column, "_pa_array", None)
+    if not isinstance(data, pa.ChunkedArray):
+        return _lookup(index, column)
+    seen = _SEEN_KEYS.setdefault((id(index), len(data)), [])
+    for known, positions in seen:
+        if known.equals(data):
+            return positions
+    positions = _lookup(index, column)
+    positions.flags.writeable = False  # shared between grids
+    if len(seen) < _SEEN_PER_INDEX:
+        seen.append((data, positions))
+    return positions
+
+
 def build_grid(df: pd.DataFrame, table: int) -> Grid:
     """Turn a table DataFrame of the report contract into a :class:`Grid` (first cell wins on duplicates)."""
     ax = axes(table)
@@ -175,11 +203,13 @@ def build_grid(df: pd.DataFrame, table: int) -> Grid:
     if df is None or len(df) == 0:
         empty = np.empty(0, dtype=object)
         return Grid(ax, values, status, pos, empty, empty)
-    ri = _lookup(ax.row_index, _column(df, ax.row_field))
-    ci = _lookup(ax.col_index, _column(df, ax.col_field))
-    value = df["value"]
-    if value.dtype.kind not in "iufb" and not isinstance(value.dtype, pd.api.extensions.ExtensionDtype):
-        value = pd.to_numeric(value, errors="coerce")
+    ri = _key_lookup(ax.row_index, _column(df, ax.row_field))
+    ci = _key_lookup(ax.col_index, _column(df, ax.col_field))
+    value = _column(df, "value")  # the frames' Float64 / Int64 array, without building a Series
+    if isinstance(value, pd.arrays.NumpyExtensionArray):  # a plain numpy column: through pandas, as it was
+        value = df["value"]
+        if value.dtype.kind not in "iufb":
+            value = pd.to_numeric(value, errors="coerce")
     vals = value.to_numpy(dtype=float, na_value=np.nan)
     codes = _lookup(STATUS_CODES, _column(df, "cell_status"))
     codes = np.where(codes < 0, UNKNOWN_STATUS, codes)
