@@ -99,11 +99,12 @@ def labelled_rows(rows: list[list[Cell]], is_row_label: Callable[[str], bool] | 
         tail = norm("".join(s.cell.text for s in current.labels[-2:]))  # the row label, maybe wrapped once
         return is_row_label(tail)
 
+    new = tuple.__new__  # Slot(cell, r, c, width) without the named tuple's Python-level __new__
     for r, row in enumerate(rows):
         leading: list[Slot] = []  # empty cells before a row's first text: padding if a label follows
         width = len(row)
         for c, cell in enumerate(row):
-            slot = Slot(cell, r, c, width)
+            slot = new(Slot, (cell, r, c, width))
             if not cell.text.strip():  # slot.empty, without a property call in this hot loop
                 (leading if len(leading) == c else current.values).append(slot)
             elif _is_value(cell.text):

@@ -63,23 +63,24 @@ def _space_split(text: str) -> tuple[str, list[str]]:
 
 def _line_cells(line: TextLine, layout: str) -> list[Cell]:
     cell = line.cell
-    text = cell.text
+    text, n, ref = cell
+    new = tuple.__new__  # Cell(t, n, ref) without the named tuple's Python-level __new__: one per cell
     if layout == "run_together":
-        return [Cell(text.strip(), cell.line, cell.ref)]
+        return [new(Cell, (text.strip(), n, ref))]
     if layout == "tab_separated":
-        return [Cell(part.strip(), cell.line, cell.ref) for part in text.split("\t")]
+        return [new(Cell, (part.strip(), n, ref)) for part in text.split("\t")]
     if layout == "pipe_separated":
         if _PIPE_ONLY.match(text) and text.count("|") >= 2:
             return []  # padding of merged cells or a Markdown rule line
         parts = text.split("|")
         if len(parts) > 1 and not parts[-1].strip():
             parts = parts[:-1]
-        return [Cell(part.strip(), cell.line, cell.ref) for part in parts]
+        return [new(Cell, (part.strip(), n, ref)) for part in parts]
     if layout == "space_separated":
         label, values = _space_split(text)
-        return ([Cell(label, cell.line, cell.ref)] if label else []) + [Cell(v, cell.line, cell.ref) for v in values]
+        return ([new(Cell, (label, n, ref))] if label else []) + [new(Cell, (v, n, ref)) for v in values]
     stripped = text.strip()
-    return [cell if stripped == text else Cell(stripped, cell.line, cell.ref)]  # cells are immutable: reuse
+    return [cell if stripped == text else new(Cell, (stripped, n, ref))]  # cells are immutable: reuse
 
 
 def _blank_line_stride(lines: list[TextLine]) -> int:

@@ -14,8 +14,12 @@ def match_key(label_text: str, phrases: dict[str, tuple[str, ...]], keys: tuple[
     return _last_ending(label_text, tuple((norm(p), key) for key in keys for p in phrases.get(key, ())))
 
 
+@lru_cache(maxsize=16384)
 def match_template_key(label_text: str, table: str, keys: tuple[str, ...]) -> str | None:
-    """:func:`match_key` with the phrases of ``label_phrases(table)``, normalised once per table."""
+    """:func:`match_key` with the phrases of ``label_phrases(table)``, normalised once per table.
+
+    Cached: the same label texts come back in report after report.
+    """
     return _last_ending(label_text, _phrase_pairs(table, keys))
 
 

@@ -95,13 +95,13 @@ def parse_document(doc: SourceDocument, report_id: str) -> Report:
     used = used2 | used3 | used4
     narrative: dict[str, str] = {}
     narrative_lines: dict[str, list[int | None]] = {}
+    text_tables = layout not in TABLE_LAYOUT.values()
     for section in section_list:
+        drop_used = text_tables and section.key in TABLE_SECTIONS  # table cells read from text lines
         kept = [
             b.cell
             for b in section.blocks
-            if isinstance(b, TextLine)
-            and b.cell.text.strip()
-            and not (section.key in TABLE_SECTIONS and layout not in TABLE_LAYOUT.values() and b.cell.ref in used)
+            if isinstance(b, TextLine) and b.cell.text.strip() and not (drop_used and b.cell.ref in used)
         ]
         if doc.kind == "pdf":
             kept = join_wrapped_lines(kept)

@@ -35,10 +35,7 @@ MAX_SPLITS = 200_000
 
 def looks_run_together(lines: list[TextLine]) -> bool:
     """Whether table 3 labels are glued to their digits somewhere in the text."""
-    # One NFKC pass over all lines joined: normalisation never crosses a line break, and no glued
-    # label spans one, so this counts what normalising line by line counted, at a fraction of the calls.
-    text = unicodedata.normalize("NFKC", "\n".join(ln.cell.text for ln in lines))
-    return len(_GLUED.findall(text)) >= 2
+    return sum(len(_GLUED.findall(unicodedata.normalize("NFKC", ln.cell.text))) for ln in lines) >= 2
 
 
 def _headings(text: str, expected: int) -> Iterator[tuple[int, int, str]]:
