@@ -37,13 +37,13 @@ def _is_narrative(text: str) -> bool:
 
 def detect_text_layout(lines: list[TextLine]) -> str:
     """Guess the layout of the table sections from their lines, by counting the telltales."""
-    content = [ln.cell.text for ln in lines if ln.cell.text.strip() and not _is_narrative(ln.cell.text)]
+    content = [t for t, _, _ in (ln.cell for ln in lines) if t.strip() and not _is_narrative(t)]
     if not content:
         return "one_cell_per_line"
     n = len(content)
-    if sum("\t" in t for t in content) / n >= _TRAILING_VALUE_SHARE:
+    if len([t for t in content if "\t" in t]) / n >= _TRAILING_VALUE_SHARE:
         return "tab_separated"
-    if sum("|" in t for t in content) / n >= _TRAILING_VALUE_SHARE:
+    if len([t for t in content if "|" in t]) / n >= _TRAILING_VALUE_SHARE:
         return "pipe_separated"
     spaced = 0  # lines of a label followed by at least two values: three make the layout
     for label, values in map(_space_split, content):
