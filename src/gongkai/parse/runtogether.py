@@ -26,7 +26,9 @@ from gongkai.templates import label_phrases
 # Runs of value characters (digits, signs, dash marks, decimal points, stray spaces inside): glued cells.
 _RUN = re.compile(r"[\d\-—–－/](?:[\d\-—–－/.．]|[ \u3000\xa0]+(?=[\d\-—–－/]))*")
 # A label glued to digits: the sign of a flattened table.
-_GLUED = re.compile(r"(?:申请数量|\(一\)予以公开|\(七\)总计|继续办理)\d")
+_GLUED = re.compile(r"(?:申请数量|\(一\)予以公开|\(七\)总计|继续办理) ?\d")
+# A flattened table sits on one long line; a label and its numbers on a short line is the PDF-text layout.
+_FLAT_LINE = 300
 _HEADING_TAIL = re.compile(r"(?:及改进情况|的事项|事项|情况)?")
 _SENTENCE = re.compile(r"[^。]*。")
 _TABLE_SECTIONS = ("二", "三", "四")
@@ -34,8 +36,15 @@ MAX_SPLITS = 200_000
 
 
 def looks_run_together(lines: list[TextLine]) -> bool:
-    """Whether table 3 labels are glued to their digits somewhere in the text."""
-    return sum(len(_GLUED.findall(unicodedata.normalize("NFKC", ln.cell.text))) for ln in lines) >= 2
+    """Whether table 3 labels are glued to their digits (at most a stray space between) on long lines."""
+    return (
+        sum(
+            len(_GLUED.findall(unicodedata.normalize("NFKC", ln.cell.text)))
+            for ln in lines
+            if len(ln.cell.text) > _FLAT_LINE
+        )
+        >= 2
+    )
 
 
 def _headings(text: str, expected: int) -> Iterator[tuple[int, int, str]]:
@@ -60,6 +69,8 @@ def _tokens(text: str) -> Iterator[tuple[int, str]]:
     """Label text and digit runs of a table section, with their offsets; an enumerator ("2.") stays with its label."""
     pos = 0
     for m in _RUN.finditer(text):
+        if not any(ch.isdigit() for ch in m.group()):
+            continue  # a lone "/" or "-" inside a label (本年增/减) is label text
         start, end = m.start(), m.end()
         if text[end - 1] in ".．" and text[end - 2 : end - 1].isdigit():
             end -= 2  # the last digit numbers the next label: "00000002.其他…" → "0000000" + "2.其他…"
