@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
+from gongkai.parse.align import LabelledRow
 from gongkai.parse.normalize import norm
+from gongkai.report import ParseIssue
 from gongkai.templates import label_phrases
 
 
@@ -55,3 +57,20 @@ def names_a_row(
         return any(p in text for p in normalized)
 
     return predicate
+
+
+def match_rows(
+    rows: list[LabelledRow], table: str, keys: tuple[str, ...], section: str, issues: list[ParseIssue]
+) -> dict[int, str]:
+    """The template key of each labelled row (by position); unrecognised and repeated labels are reported."""
+    matched: dict[int, str] = {}
+    for i, row in enumerate(rows):
+        key = match_template_key(row.label_text, table, keys)
+        label = "".join(s.cell.text for s in row.labels[-3:]).strip() or "(no label)"
+        if key is None:
+            issues.append(ParseIssue("error", section, f"values under an unrecognised label {label!r}", row.line))
+        elif key in matched.values():
+            issues.append(ParseIssue("error", section, f"{key} appears twice (second time as {label!r})", row.line))
+        else:
+            matched[i] = key
+    return matched

@@ -9,7 +9,7 @@ import pandas as pd
 from gongkai.parse.align import LabelledRow, align_values, settle_ambiguous
 from gongkai.parse.cells import MISSING, CellRecord, record
 from gongkai.parse.frames import FrameTemplate
-from gongkai.parse.match import match_template_key
+from gongkai.parse.match import match_rows
 from gongkai.parse.runtogether import cuts, no_constraint, run_digits, run_ref
 from gongkai.parse.values import read_value
 from gongkai.report import TABLE2_COLUMNS, ParseIssue
@@ -26,16 +26,7 @@ def parse_table2(
     lrows = [r for r in rows if r.is_data]
     cells: dict[tuple[str, str], CellRecord] = {}
     used: set[str] = set()
-    matched: dict[int, str] = {}
-    for i, row in enumerate(lrows):
-        key = match_template_key(row.label_text, "table2_category", categories)
-        label = "".join(s.cell.text for s in row.labels[-2:]).strip() or "(no label)"
-        if key is None:
-            issues.append(ParseIssue("error", SECTION, f"values under an unrecognised label {label!r}", row.line))
-        elif key in matched.values():
-            issues.append(ParseIssue("error", SECTION, f"category {key} appears twice", row.line))
-        else:
-            matched[i] = key
+    matched = match_rows(lrows, "table2_category", categories, SECTION, issues)
     widths = {i: len(table2_measures(fmt, key)) for i, key in matched.items()}
     aligned = {i: align_values(lrows[i].values, n) for i, n in widths.items()}
     settle_ambiguous(lrows, aligned, widths)

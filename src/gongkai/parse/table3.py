@@ -10,7 +10,7 @@ import pandas as pd
 from gongkai.parse.align import Alignment, LabelledRow, align_values, settle_ambiguous
 from gongkai.parse.cells import MISSING, CellRecord, record
 from gongkai.parse.frames import FrameTemplate
-from gongkai.parse.match import match_template_key
+from gongkai.parse.match import match_rows
 from gongkai.parse.normalize import norm
 from gongkai.parse.runtogether import cuts, run_digits, run_ref
 from gongkai.report import ParseIssue
@@ -68,16 +68,7 @@ def parse_table3(
         return _frame({}, template), set()
     columns = header_columns(data_rows[0].label_text, issues, data_rows[0].line)
     n = len(columns)
-    matched: dict[int, str] = {}
-    for i, row in enumerate(data_rows):
-        key = match_template_key(row.label_text, "table3_row", keys)
-        label = "".join(s.cell.text for s in row.labels[-3:]).strip() or "(no label)"
-        if key is None:
-            issues.append(ParseIssue("error", SECTION, f"values under an unrecognised row label {label!r}", row.line))
-        elif key in matched.values():
-            issues.append(ParseIssue("error", SECTION, f"row {key} appears twice (second time as {label!r})", row.line))
-        else:
-            matched[i] = key
+    matched = match_rows(data_rows, "table3_row", keys, SECTION, issues)
     aligned: dict[int, Alignment] = {i: align_values(data_rows[i].values, n) for i in matched}
     settle_ambiguous(data_rows, aligned, dict.fromkeys(aligned, n))
     cells: dict[tuple[str, str], CellRecord] = {}
