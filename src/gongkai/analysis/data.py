@@ -6,14 +6,14 @@ empty frame with the documented columns, so every view still renders.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
+
+from gongkai.datafiles import package_csv
 
 TABLES = ("reports", "table2", "table3", "table4", "parse_issues", "claims", "findings", "checks")
 
@@ -22,9 +22,8 @@ TABLES = ("reports", "table2", "table3", "table4", "parse_issues", "claims", "fi
 def schema() -> dict[str, dict[str, str]]:
     """Column name -> dtype for every processed table, in the documented order."""
     out: dict[str, dict[str, str]] = {}
-    with resources.files(__package__).joinpath("processed_schema.csv").open(encoding="utf-8") as fh:
-        for r in csv.DictReader(fh):
-            out.setdefault(r["table"], {})[r["column"]] = r["dtype"]
+    for r in package_csv(__package__, "processed_schema.csv"):
+        out.setdefault(r["table"], {})[r["column"]] = r["dtype"]
     return out
 
 

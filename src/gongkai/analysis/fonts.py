@@ -8,19 +8,18 @@ system is used. Call :func:`use_cjk_font` *after* any seaborn theme, since
 
 from __future__ import annotations
 
-import csv
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from matplotlib import font_manager, rcParams
+
+from gongkai.datafiles import package_csv
 
 
 @cache
 def preferred_families() -> tuple[str, ...]:
     """CJK families in order of preference."""
-    with resources.files(__package__).joinpath("cjk_fonts.csv").open(encoding="utf-8") as fh:
-        return tuple(r["family"] for r in csv.DictReader(fh))
+    return tuple(r["family"] for r in package_csv(__package__, "cjk_fonts.csv"))
 
 
 def bundled_font_files() -> list[Path]:

@@ -6,11 +6,9 @@ Column headings and verdicts are shown in Chinese (``labels.csv``,
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -19,31 +17,27 @@ from gongkai import templates
 from gongkai.analysis.region_data import RegionData
 from gongkai.analysis.table3_view import style_table3
 from gongkai.analysis.trends import Thresholds, detect_trends, report_figures, yearly_totals
+from gongkai.datafiles import package_csv
 
 LEVEL_NAMES = {"province": "省级", "city": "市级", "county": "县级", "unknown": "未知"}
-
-
-def _csv(name: str) -> list[dict[str, str]]:
-    with resources.files(__package__).joinpath(name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 @cache
 def labels() -> dict[str, str]:
     """Column key -> Chinese heading."""
-    return {r["key"]: r["label"] for r in _csv("labels.csv")}
+    return {r["key"]: r["label"] for r in package_csv(__package__, "labels.csv")}
 
 
 @cache
 def verdicts() -> dict[str, str]:
     """Status or rule key -> Chinese wording."""
-    return {r["status"]: r["label"] for r in _csv("verdicts.csv")}
+    return {r["status"]: r["label"] for r in package_csv(__package__, "verdicts.csv")}
 
 
 @cache
 def cross_year_rules() -> dict[str, str]:
     """Audit rules that compare a report with the previous year's, with their wording."""
-    return {r["rule"]: r["label"] for r in _csv("cross_year_rules.csv")}
+    return {r["rule"]: r["label"] for r in package_csv(__package__, "cross_year_rules.csv")}
 
 
 def _heading(df: pd.DataFrame) -> pd.DataFrame:

@@ -9,17 +9,16 @@ provinces add many regions for benchmarks.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import random
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
 from gongkai import templates
 from gongkai.analysis.data import TABLES, Tables, _normalise, schema
+from gongkai.datafiles import package_csv
 
 PLANTED_ISSUER = "高平市人民政府办公室"
 PLANTED_YEAR = 2022
@@ -40,8 +39,8 @@ class Issuer:
 
 def sample_issuers() -> list[Issuer]:
     """The seed issuers and the years the sample gives them."""
-    with resources.files(__package__).joinpath("sample_issuers.csv").open(encoding="utf-8") as fh:
-        return [Issuer(**{**r, "years": tuple(int(y) for y in r["years"].split(";"))}) for r in csv.DictReader(fh)]
+    rows = package_csv(__package__, "sample_issuers.csv")
+    return [Issuer(**{**r, "years": tuple(int(y) for y in r["years"].split(";"))}) for r in rows]
 
 
 def synthetic_issuers(n_provinces: int, cities: int = 3, counties: int = 3) -> list[Issuer]:

@@ -7,14 +7,13 @@ given, the header of that row or column is.
 
 from __future__ import annotations
 
-import csv
 from functools import cache
-from importlib import resources
 
 import pandas as pd
 from pandas.io.formats.style import Styler
 
 from gongkai import templates
+from gongkai.datafiles import package_csv
 
 FAIL_CLASS = "gk-fail"
 SUSPECT_CLASS = "gk-suspect"
@@ -22,21 +21,16 @@ ROW_TOTAL_COLUMN = "total"  # a failing row total is reported on this column
 OUTCOME_TOTAL_ROW = "total_processed"  # a failing outcome total is reported on this row
 
 
-def _csv(name: str) -> list[dict[str, str]]:
-    with resources.files(__package__).joinpath(name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
 @cache
 def cell_display() -> dict[str, dict[str, str]]:
     """How each cell status is shown: css class and a format of value/raw."""
-    return {r["cell_status"]: r for r in _csv("cell_display.csv")}
+    return {r["cell_status"]: r for r in package_csv(__package__, "cell_display.csv")}
 
 
 @cache
 def table_styles() -> dict[str, str]:
     """CSS selector -> properties used by the table views."""
-    return {r["selector"]: r["props"] for r in _csv("table_styles.csv")}
+    return {r["selector"]: r["props"] for r in package_csv(__package__, "table_styles.csv")}
 
 
 def infer_format(table3: pd.DataFrame, fmt: object = None) -> str:

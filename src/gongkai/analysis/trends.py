@@ -8,15 +8,14 @@ consecutive available years of the same issuer series.
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import pandas as pd
 
 from gongkai.analysis.data import Tables
+from gongkai.datafiles import package_csv
 
 APPLICANTS = (
     "natural_person",
@@ -34,8 +33,7 @@ _NUMERIC = ("number", "inferred")
 @cache
 def figure_specs() -> pd.DataFrame:
     """figure, label, kind (count/share/rate/audit) and plot panel of every trend figure."""
-    with resources.files(__package__).joinpath("trend_figures.csv").open(encoding="utf-8") as fh:
-        return pd.DataFrame(list(csv.DictReader(fh)))
+    return pd.DataFrame(package_csv(__package__, "trend_figures.csv"))
 
 
 @dataclass(frozen=True)

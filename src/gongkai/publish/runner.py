@@ -7,15 +7,14 @@ others still run.
 
 from __future__ import annotations
 
-import csv
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from gongkai.analysis.selection import Region
+from gongkai.datafiles import package_csv
 
 KERNEL = "python3"
 # The kernel's own log (a warning about TCP transport on every start, an error on
@@ -35,8 +34,7 @@ class SiteNotebook:
 
 def site_notebooks() -> list[SiteNotebook]:
     """The notebooks of the rendered site."""
-    with resources.files(__package__).joinpath("site.csv").open(encoding="utf-8") as fh:
-        return [SiteNotebook(**r) for r in csv.DictReader(fh)]
+    return [SiteNotebook(**r) for r in package_csv(__package__, "site.csv")]
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ the code of the division they administer.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from gongkai.datafiles import package_csv
 
 
 @dataclass(frozen=True)
@@ -30,15 +30,10 @@ class Alias:
     note: str
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    with resources.files(__package__).joinpath(name).open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
 @cache
 def agency_rules() -> tuple[AgencyRule, ...]:
     rules = []
-    for r in _rows("agency_rules.csv"):
+    for r in package_csv(__package__, "agency_rules.csv"):
         if r["position"] not in ("prefix", "suffix"):
             raise ValueError(f"agency_rules.csv: bad position {r['position']!r}")
         rules.append(AgencyRule(r["position"], r["kind"], re.compile(f"(?:{r['pattern']})"), r["note"]))
@@ -64,7 +59,7 @@ def match_suffix(rest: str) -> AgencyRule | None:
 @cache
 def aliases() -> tuple[Alias, ...]:
     out = []
-    for r in _rows("aliases.csv"):
+    for r in package_csv(__package__, "aliases.csv"):
         code = r["division_code"].strip()
         if not re.fullmatch(r"\d{6}", code):
             raise ValueError(f"aliases.csv: {r['alias']!r} has a bad code {code!r}")

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from gongkai.datafiles import package_csv
 
 SEVERITIES = ("error", "warning", "info")
-
-
-def _rows(name: str) -> list[dict[str, str]]:
-    with resources.files(__package__).joinpath(name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 @dataclass(frozen=True)
@@ -46,7 +41,7 @@ class Identity:
 @cache
 def rules() -> dict[str, Rule]:
     """All rules by id, in catalogue order."""
-    out = {r["id"]: Rule(**r) for r in _rows("rules.csv")}
+    out = {r["id"]: Rule(**r) for r in package_csv(__package__, "rules.csv")}
     bad = [r.id for r in out.values() if r.severity not in SEVERITIES]
     if bad:
         raise ValueError(f"rules.csv: unknown severity for {bad}")
@@ -65,7 +60,7 @@ def identities() -> tuple[Identity, ...]:
             lhs=tuple(r["lhs"].split(";")),
             rhs=tuple(r["rhs"].split(";")),
         )
-        for r in _rows("identities.csv")
+        for r in package_csv(__package__, "identities.csv")
     )
 
 

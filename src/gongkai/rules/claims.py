@@ -11,11 +11,11 @@ makes the reading *weak*: a weak claim can match but is never called a mismatch.
 from __future__ import annotations
 
 import bisect
-import csv
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+
+from gongkai.datafiles import package_csv
 
 SENTENCE_END = re.compile(r"[。！？!?\n]")
 OPENERS = frozenset("（(")
@@ -64,11 +64,6 @@ class Domain:
     strong_context: re.Pattern[str] | None
 
 
-def _csv(name: str) -> list[dict[str, str]]:
-    with resources.files(__package__).joinpath(name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
 def _pattern(text: str) -> re.Pattern[str] | None:
     return re.compile(text) if text else None
 
@@ -76,7 +71,7 @@ def _pattern(text: str) -> re.Pattern[str] | None:
 @cache
 def terms() -> tuple[tuple[Term, ...], re.Pattern[str]]:
     """The keyword terms and one combined regex (a named group per term, in priority order)."""
-    rows = _csv("claim_terms.csv")
+    rows = package_csv(__package__, "claim_terms.csv")
     out = tuple(Term(r["domain"], r["dim"], r["key"], r["strength"] == "strong", _pattern(r["requires"])) for r in rows)
     body = "|".join(f"(?P<g{i}>{r['pattern']})" for i, r in enumerate(rows))
     starts = _first_chars(body)
@@ -141,7 +136,7 @@ def domains() -> dict[str, Domain]:
             _pattern(r["required_context"]),
             _pattern(r["strong_context"]),
         )
-        for r in _csv("claim_domains.csv")
+        for r in package_csv(__package__, "claim_domains.csv")
     }
 
 

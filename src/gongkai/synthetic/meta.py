@@ -2,38 +2,32 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 
+from gongkai.datafiles import package_csv
 from gongkai.synthetic.generate import SyntheticTables
-
-
-def _data(name: str) -> list[dict[str, str]]:
-    with resources.files(__package__).joinpath("data", name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 @cache
 def issuer_places() -> tuple[dict[str, str], ...]:
     """Real places (county, district, city) that publish reports, from ``data/issuers.csv``."""
-    return tuple(_data("issuers.csv"))
+    return tuple(package_csv(__package__, "data", "issuers.csv"))
 
 
 @cache
 def boilerplate(kind: str) -> tuple[str, ...]:
     """Stock paragraphs of one kind (intro, overview, problems, other …)."""
-    return tuple(r["text"] for r in _data("boilerplate.csv") if r["kind"] == kind)
+    return tuple(r["text"] for r in package_csv(__package__, "data", "boilerplate.csv") if r["kind"] == kind)
 
 
 @cache
 def _phrases() -> dict[str, tuple[dict[str, str], ...]]:
     out: dict[str, list[dict[str, str]]] = {}
-    for r in _data("narrative_phrases.csv"):
+    for r in package_csv(__package__, "data", "narrative_phrases.csv"):
         out.setdefault(r["piece"], []).append(r)
     return {k: tuple(v) for k, v in out.items()}
 

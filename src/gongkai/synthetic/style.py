@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
-import csv
 import random
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 
+from gongkai.datafiles import package_csv
 from gongkai.synthetic.generate import TruthCell
 
 _HALF = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ","})
 _FULL_DIGITS = str.maketrans("0123456789.", "０１２３４５６７８９．")
 
 
-def _data(name: str) -> list[dict[str, str]]:
-    with resources.files(__package__).joinpath("data", name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
 @cache
 def text(key: str) -> str:
     """A fixed label of the rendered report (``data/render_labels.csv``)."""
-    return {r["key"]: r["text"] for r in _data("render_labels.csv")}[key]
+    return {r["key"]: r["text"] for r in package_csv(__package__, "data", "render_labels.csv")}[key]
 
 
 @cache
 def label_variants() -> dict[str, str]:
     """Wild spellings of official labels (``data/label_variants.csv``)."""
-    return {r["canonical"]: r["variant"] for r in _data("label_variants.csv")}
+    return {r["canonical"]: r["variant"] for r in package_csv(__package__, "data", "label_variants.csv")}
 
 
 @dataclass(frozen=True)

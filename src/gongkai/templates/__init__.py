@@ -7,17 +7,12 @@ column or section is recognised in the wild.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from gongkai.datafiles import package_csv
 
 FORMATS = ("2019", "2021")
-
-
-def _rows(name: str) -> list[dict[str, str]]:
-    with resources.files(__package__).joinpath(name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 @dataclass(frozen=True)
@@ -56,7 +51,7 @@ class Table4Cell:
 @cache
 def table2_cells(fmt: str) -> tuple[Table2Cell, ...]:
     """Cells of table 2 (section 二) in the official order for a format."""
-    return tuple(Table2Cell(**r) for r in _rows(f"table2_{fmt}.csv"))
+    return tuple(Table2Cell(**r) for r in package_csv(__package__, f"table2_{fmt}.csv"))
 
 
 @cache
@@ -75,27 +70,29 @@ def table2_measures(fmt: str, category: str) -> tuple[Table2Cell, ...]:
 def table3_rows(fmt: str) -> tuple[Table3Row, ...]:
     """Rows of table 3 (section 三) in the official order for a format."""
     return tuple(
-        Table3Row(r["key"], r["group"], r["label"]) for r in _rows("table3_rows.csv") if fmt in r["formats"].split(";")
+        Table3Row(r["key"], r["group"], r["label"])
+        for r in package_csv(__package__, "table3_rows.csv")
+        if fmt in r["formats"].split(";")
     )
 
 
 @cache
 def table3_columns() -> tuple[Table3Column, ...]:
     """The seven applicant columns of table 3, in order."""
-    return tuple(Table3Column(**r) for r in _rows("table3_columns.csv"))
+    return tuple(Table3Column(**r) for r in package_csv(__package__, "table3_columns.csv"))
 
 
 @cache
 def table4_cells() -> tuple[Table4Cell, ...]:
     """The fifteen cells of table 4 (section 四) in the official order."""
-    return tuple(Table4Cell(**r) for r in _rows("table4_cells.csv"))
+    return tuple(Table4Cell(**r) for r in package_csv(__package__, "table4_cells.csv"))
 
 
 @cache
 def label_phrases(table: str) -> dict[str, tuple[str, ...]]:
     """Recognition phrases by key for one kind of label (``table3_row``, ``section`` …)."""
     out: dict[str, tuple[str, ...]] = {}
-    for r in _rows("labels.csv"):
+    for r in package_csv(__package__, "labels.csv"):
         if r["table"] == table:
             out[r["key"]] = tuple(p for p in r["phrases"].split(";") if p)
     return out
@@ -104,10 +101,10 @@ def label_phrases(table: str) -> dict[str, tuple[str, ...]]:
 @cache
 def value_words() -> dict[str, str]:
     """Words that stand for a dash or a text cell rather than a label."""
-    return {r["text"]: r["kind"] for r in _rows("value_words.csv")}
+    return {r["text"]: r["kind"] for r in package_csv(__package__, "value_words.csv")}
 
 
 @cache
 def units() -> tuple[str, ...]:
     """Units that may follow a number inside a cell, longest first."""
-    return tuple(sorted((r["unit"] for r in _rows("units.csv")), key=len, reverse=True))
+    return tuple(sorted((r["unit"] for r in package_csv(__package__, "units.csv")), key=len, reverse=True))
