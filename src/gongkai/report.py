@@ -7,6 +7,8 @@ from typing import Literal
 
 import pandas as pd
 
+from gongkai.celltable import CellTable
+
 Severity = Literal["error", "warning", "info"]
 
 TABLE2_COLUMNS = ["item", "category", "measure", "unit", "value", "raw", "cell_status", "source_line", "source_ref"]
@@ -23,6 +25,40 @@ class ParseIssue:
     section: str
     message: str
     source_line: int | None = None
+
+
+class TableField:
+    """A table attribute of :class:`Report`: holds a :class:`CellTable` or a DataFrame, reads as a DataFrame.
+
+    The parser stores each table as records (a :class:`CellTable`); the DataFrame
+    is built the first time the attribute is read and kept from then on, so
+    in-place edits of it are seen by everything that reads the report afterwards.
+    Assigning a DataFrame (or ``None``, an empty table) works as for a plain attribute.
+    """
+
+    def __init__(self, columns: list[str]) -> None:
+        self.columns = columns
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, obj: object, owner: type | None = None) -> pd.DataFrame | None:
+        if obj is None:
+            return None  # the dataclass default: no table
+        held = obj.__dict__.get(self.slot)
+        if isinstance(held, pd.DataFrame):
+            return held
+        frame = held.frame() if isinstance(held, CellTable) else pd.DataFrame(columns=self.columns)
+        obj.__dict__[self.slot] = frame
+        return frame
+
+    def __set__(self, obj: object, value: pd.DataFrame | CellTable | None) -> None:
+        obj.__dict__[self.slot] = value
+
+    def cells(self, obj: object) -> CellTable | None:
+        """The records, as long as the DataFrame has not been built (after that, the frame is the truth)."""
+        held = obj.__dict__.get(self.slot)
+        return held if isinstance(held, CellTable) else None
 
 
 @dataclass
@@ -45,9 +81,9 @@ class Report:
     encoding: str | None = None
     sections: dict[str, str] = field(default_factory=dict)  # "一".."六" -> narrative text
     section_lines: dict[str, list[int | None]] = field(default_factory=dict)
-    table2: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TABLE2_COLUMNS))
-    table3: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TABLE3_COLUMNS))
-    table4: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TABLE4_COLUMNS))
+    table2: pd.DataFrame = TableField(TABLE2_COLUMNS)  # type: ignore[assignment]
+    table3: pd.DataFrame = TableField(TABLE3_COLUMNS)  # type: ignore[assignment]
+    table4: pd.DataFrame = TableField(TABLE4_COLUMNS)  # type: ignore[assignment]
     issues: list[ParseIssue] = field(default_factory=list)
 
     @property
@@ -55,8 +91,7 @@ class Report:
         """``failed`` when no table could be read, ``partial`` on any error, else ``ok``."""
         if any(i.severity == "error" and i.section == "file" for i in self.issues):
             return "failed"
-        tables = [self.table2, self.table3, self.table4]
-        if all(t.empty or (t["cell_status"] == "missing").all() for t in tables):
+        if all(self._table_missing(n) for n in (2, 3, 4)):
             return "failed"
         if any(i.severity == "error" for i in self.issues):
             return "partial"
@@ -73,9 +108,23 @@ class Report:
         more = len(shown) - 3
         return head + (f" (+{more} more)" if more > 0 else "")
 
+    def cells(self, table: int) -> CellTable | None:
+        """Table 2, 3 or 4 as records when its DataFrame has not been built yet, else None (read the frame)."""
+        return _TABLE_FIELDS[table].cells(self)
+
+    def _table_missing(self, table: int) -> bool:
+        cells = self.cells(table)
+        if cells is not None:
+            return cells.all_missing()
+        df = getattr(self, f"table{table}")
+        return df.empty or bool((df["cell_status"] == "missing").all())
+
     def cell(self, table: int, row: str, column: str) -> object:
         """The value of one cell of table 3 (row, applicant) or 4 (proceeding, outcome)."""
         df = {3: self.table3, 4: self.table4}[table]
         a, b = ("row", "applicant") if table == 3 else ("proceeding", "outcome")
         hit = df[(df[a] == row) & (df[b] == column)]
         return hit["value"].iloc[0] if len(hit) else None
+
+
+_TABLE_FIELDS: dict[int, TableField] = {n: Report.__dict__[f"table{n}"] for n in (2, 3, 4)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from gongkai.celltable import CELL_COLUMNS, CellTable, batch_frame
 from gongkai.report import TABLE2_COLUMNS, TABLE3_COLUMNS, TABLE4_COLUMNS, Report
 
 REPORT_COLUMNS = [
@@ -45,11 +46,35 @@ def reports_table(reports: list[Report]) -> pd.DataFrame:
     return df.astype({c: "string" for c in REPORT_COLUMNS if c != "year"})
 
 
+def _segments(reports: list[Report], table: int, columns: list[str]) -> list[pd.DataFrame]:
+    """The table's cells of every report, with report_id: runs of reports still held as records become one
+    frame each (:func:`batch_frame`), reports whose DataFrame was built contribute that frame."""
+    keys = [c for c in columns if c not in CELL_COLUMNS]
+    integer = table != 2
+    frames: list[pd.DataFrame] = []
+    run: list[tuple[str, CellTable]] = []
+    for r in reports:
+        cells = r.cells(table)
+        if cells is not None:
+            run.append((r.report_id, cells))
+            continue
+        if run:
+            frames.append(batch_frame(run, keys, integer))
+            run = []
+        df = getattr(r, f"table{table}")
+        if not df.empty:
+            frames.append(df.assign(report_id=r.report_id))
+    if run:
+        frames.append(batch_frame(run, keys, integer))
+    return frames
+
+
 def _cells(reports: list[Report], attr: str, columns: list[str]) -> pd.DataFrame:
-    frames = [getattr(r, attr).assign(report_id=r.report_id) for r in reports if not getattr(r, attr).empty]
+    frames = _segments(reports, int(attr[-1]), columns)
     if not frames:
         return pd.DataFrame(columns=["report_id", *columns])
-    df = pd.concat(frames, ignore_index=True)[["report_id", *columns]]
+    df = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    df = df[["report_id", *columns]]
     for col in (
         "report_id",
         "raw",

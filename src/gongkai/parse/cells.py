@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
+from gongkai.celltable import MISSING, CellRecord
 from gongkai.parse.align import Slot
 from gongkai.parse.values import read_value
 from gongkai.report import ParseIssue
 
-
-class CellRecord(NamedTuple):
-    """One cell of a table frame. A named tuple: cheaper to create than a frozen dataclass, one per cell."""
-
-    value: float | None
-    raw: str
-    cell_status: str
-    source_line: int | None
-    source_ref: str = ""  # a locator that works for every source: "line 12", "table 2 row 5 cell 3", "page 4 …"
-
-
-MISSING = CellRecord(None, "", "missing", None)
 # Counts beyond this cannot be stored exactly (float64 / int64): a number this large is a garbled cell.
 MAX_COUNT = 2**53
 

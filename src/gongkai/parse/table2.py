@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
-import pandas as pd
-
+from gongkai.celltable import MISSING, CellRecord, CellTable, FrameTemplate
 from gongkai.parse.align import LabelledRow, align_values, settle_ambiguous
-from gongkai.parse.cells import MISSING, CellRecord, record
-from gongkai.parse.frames import FrameTemplate
+from gongkai.parse.cells import record
 from gongkai.parse.match import match_rows
 from gongkai.parse.runtogether import cuts, no_constraint, run_digits, run_ref
 from gongkai.parse.values import read_value
@@ -20,7 +18,7 @@ SECTION = "二"
 
 def parse_table2(
     rows: list[LabelledRow], fmt: str, issues: list[ParseIssue], *, run_together: bool = False
-) -> tuple[pd.DataFrame, set[str]]:
+) -> tuple[CellTable, set[str]]:
     """Parse every category row of table 2; a category not found leaves its cells ``missing``."""
     categories = table2_categories(fmt)
     lrows = [r for r in rows if r.is_data]
@@ -59,7 +57,7 @@ def parse_table2(
         issues.append(ParseIssue("error", SECTION, f"table 2 categories not found: {', '.join(missing)}", None))
     elif not matched:
         issues.append(ParseIssue("error", SECTION, "table 2 not found (no values in section 二)", None))
-    return _frame(cells, fmt), used
+    return _table(cells, fmt), used
 
 
 def _split_category(
@@ -88,9 +86,9 @@ def _split_category(
 @cache
 def _template(fmt: str) -> FrameTemplate:
     cells = table2_cells(fmt)
-    return FrameTemplate.build({col: [getattr(c, col) for c in cells] for col in TABLE2_COLUMNS[:4]})
+    return FrameTemplate.build({col: [getattr(c, col) for c in cells] for col in TABLE2_COLUMNS[:4]}, integer=False)
 
 
-def _frame(cells: dict[tuple[str, str], CellRecord], fmt: str) -> pd.DataFrame:
+def _table(cells: dict[tuple[str, str], CellRecord], fmt: str) -> CellTable:
     records = [cells.get((c.category, c.measure), MISSING) for c in table2_cells(fmt)]
-    return _template(fmt).frame(records, integer=False)
+    return CellTable(_template(fmt), tuple(records))

@@ -5,11 +5,9 @@ from __future__ import annotations
 import itertools
 from functools import cache
 
-import pandas as pd
-
+from gongkai.celltable import MISSING, CellRecord, CellTable, FrameTemplate
 from gongkai.parse.align import Alignment, LabelledRow, align_values, settle_ambiguous
-from gongkai.parse.cells import MISSING, CellRecord, record
-from gongkai.parse.frames import FrameTemplate
+from gongkai.parse.cells import record
 from gongkai.parse.match import match_rows
 from gongkai.parse.normalize import norm
 from gongkai.parse.runtogether import cuts, run_digits, run_ref
@@ -57,7 +55,7 @@ def header_columns(header: str, issues: list[ParseIssue], line: int | None) -> l
 
 def parse_table3(
     rows: list[LabelledRow], fmt: str, issues: list[ParseIssue], *, run_together: bool = False
-) -> tuple[pd.DataFrame, set[str]]:
+) -> tuple[CellTable, set[str]]:
     """Parse table 3 from its section's rows. Returns the frame and the source lines it used."""
     template = table3_rows(fmt)
     keys = tuple(r.key for r in template)
@@ -65,7 +63,7 @@ def parse_table3(
     data_rows = lrows
     if not data_rows:
         issues.append(ParseIssue("error", SECTION, "table 3 not found (no values in section 三)", None))
-        return _frame({}, template), set()
+        return _table({}, template), set()
     columns = header_columns(data_rows[0].label_text, issues, data_rows[0].line)
     n = len(columns)
     matched = match_rows(data_rows, "table3_row", keys, SECTION, issues)
@@ -92,7 +90,7 @@ def parse_table3(
     missing = [k for k in keys if k not in matched.values()]
     if missing:
         issues.append(ParseIssue("error", SECTION, f"table 3 rows not found: {', '.join(missing)}", None))
-    return _frame(cells, template), used
+    return _table(cells, template), used
 
 
 def _row_check(columns: list[str]):
@@ -229,12 +227,12 @@ def _check_subtotal(cells: dict[tuple[str, str], CellRecord], columns: list[str]
 @cache
 def _template(template: tuple[Table3Row, ...]) -> FrameTemplate:
     pairs = [(row.key, col.key) for row in template for col in table3_columns()]
-    return FrameTemplate.build({"row": [r for r, _ in pairs], "applicant": [a for _, a in pairs]})
+    return FrameTemplate.build({"row": [r for r, _ in pairs], "applicant": [a for _, a in pairs]}, integer=True)
 
 
-def _frame(cells: dict[tuple[str, str], CellRecord], template: tuple[Table3Row, ...]) -> pd.DataFrame:
+def _table(cells: dict[tuple[str, str], CellRecord], template: tuple[Table3Row, ...]) -> CellTable:
     records = [cells.get((row.key, col.key), MISSING) for row in template for col in table3_columns()]
-    return _template(template).frame(records, integer=True)
+    return CellTable(_template(template), tuple(records))
 
 
 __all__ = ["LabelledRow", "header_columns", "parse_table3"]

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
-import pandas as pd
-
+from gongkai.celltable import MISSING, CellRecord, CellTable, FrameTemplate
 from gongkai.parse.align import LabelledRow, Slot, align_values
-from gongkai.parse.cells import MISSING, CellRecord, record
-from gongkai.parse.frames import FrameTemplate
+from gongkai.parse.cells import record
 from gongkai.parse.normalize import norm
 from gongkai.parse.runtogether import cuts, group_totals, run_digits, run_ref
 from gongkai.report import TABLE4_COLUMNS, ParseIssue
@@ -21,14 +19,14 @@ _OUTCOME_WORDS = ("维持", "纠正", "审结")
 
 def parse_table4(
     rows: list[LabelledRow], issues: list[ParseIssue], *, run_together: bool = False
-) -> tuple[pd.DataFrame, set[str]]:
+) -> tuple[CellTable, set[str]]:
     """Parse the 15 cells; an extra unlabelled cell at the end of the row is dropped with a note."""
     template = table4_cells()
     n = len(template)
     lrows = [r for r in rows if r.is_data]
     if not lrows:
         issues.append(ParseIssue("error", SECTION, "table 4 not found (no values in section 四)", None))
-        return _frame([None] * n), set()
+        return _table([None] * n), set()
     header = "".join(r.label_text for r in lrows)
     if not all(norm(w) in header for w in _HEADER_WORDS):
         issues.append(
@@ -51,7 +49,7 @@ def parse_table4(
         raw = " ".join(s.cell.text for s in values if not s.empty)
         problem = alignment.problem if alignment else "row does not fit the header"
         issues.append(ParseIssue("error", SECTION, f"table 4 row: {problem}: [{raw}]", line))
-        return _frame([None] * n), used
+        return _table([None] * n), used
     for extra in extras:
         issues.append(
             ParseIssue(
@@ -66,7 +64,7 @@ def parse_table4(
         record(slot, integer=True, section=SECTION, where=f"{c.proceeding}, {c.outcome}", issues=issues)
         for c, slot in zip(template, alignment_slots, strict=True)
     ]
-    return _frame(records), used
+    return _table(records), used
 
 
 def _by_header_columns(
@@ -95,7 +93,7 @@ def _by_header_columns(
     return chosen, outside
 
 
-def _split_row(digits: str, line: int | None, ref: str, issues: list[ParseIssue]) -> pd.DataFrame:
+def _split_row(digits: str, line: int | None, ref: str, issues: list[ParseIssue]) -> CellTable:
     """Recover the 15 cells of a run of digits by the three proceeding totals (t4.proceeding_total)."""
     n = len(table4_cells())
     split = cuts(digits, n, group_totals(5, 3))
@@ -105,13 +103,13 @@ def _split_row(digits: str, line: int | None, ref: str, issues: list[ParseIssue]
             f"table 4 row: run-together cells {digits} fit the proceeding totals in {len(split.candidates)} ways; "
             "left unsplit, not guessed", line,
         ))  # fmt: skip
-        return _frame([None] * n)
+        return _table([None] * n)
     cut = split.candidates[0]
     issues.append(ParseIssue(
         "info", SECTION, f"table 4 row: run-together cells {digits} split as {'|'.join(map(str, cut))}: the only "
         "split in which each proceeding's total is the sum of its outcomes (t4.proceeding_total)", line,
     ))  # fmt: skip
-    return _frame([CellRecord(float(v), str(v), "inferred", line, ref) for v in cut])
+    return _table([CellRecord(float(v), str(v), "inferred", line, ref) for v in cut])
 
 
 def _trim(values: list[Slot], width: int) -> list[Slot] | None:
@@ -128,10 +126,12 @@ def _trim(values: list[Slot], width: int) -> list[Slot] | None:
 
 @cache
 def _template() -> FrameTemplate:
-    return FrameTemplate.build({col: [getattr(c, col) for c in table4_cells()] for col in TABLE4_COLUMNS[:2]})
+    return FrameTemplate.build(
+        {col: [getattr(c, col) for c in table4_cells()] for col in TABLE4_COLUMNS[:2]}, integer=True
+    )
 
 
-def _frame(records: list[CellRecord | None]) -> pd.DataFrame:
+def _table(records: list[CellRecord | None]) -> CellTable:
     if len(records) != len(table4_cells()):
         raise ValueError(f"table 4 has {len(table4_cells())} cells, got {len(records)}")
-    return _template().frame([rec or MISSING for rec in records], integer=True)
+    return CellTable(_template(), tuple(rec or MISSING for rec in records))

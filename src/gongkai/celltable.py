@@ -1,0 +1,169 @@
+"""The cells of one parsed table, kept as records and turned into a DataFrame only when asked.
+
+The parser produces, for each of tables 2, 3 and 4, one :class:`CellRecord` per
+cell of the official template, in template order: a :class:`CellTable`. The
+audit reads the records directly and ``gongkai build`` turns the records of a
+whole batch into one frame per table at once (:func:`batch_frame`); the
+per-report DataFrame (``Report.table3`` …) is built on first access with the
+same columns and dtypes. Building three DataFrames per report was a quarter of
+the parse time, for frames a batch never looked at.
+
+Each column is built once with its final dtype, and what is the same for every
+report of a table and format (the key columns item, category, row, outcome …
+and the column index) is built once per :class:`FrameTemplate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from pandas.api.extensions import ExtensionArray
+
+# The string dtype pandas gives text columns by default (``str`` in pandas 3, object before):
+# the frames keep the dtype they had when they were built with from_records.
+STRING = pd.DataFrame({"text": ["a"]})["text"].dtype
+CELL_COLUMNS = ("value", "raw", "cell_status", "source_line", "source_ref")
+_ARROW_STRINGS = isinstance(STRING, pd.StringDtype) and STRING.storage == "pyarrow"
+
+
+class CellRecord(NamedTuple):
+    """One cell of a table frame. A named tuple: cheaper to create than a frozen dataclass, one per cell."""
+
+    value: float | None
+    raw: str
+    cell_status: str
+    source_line: int | None
+    source_ref: str = ""  # a locator that works for every source: "line 12", "table 2 row 5 cell 3", "page 4 …"
+
+
+MISSING = CellRecord(None, "", "missing", None)
+
+
+def _strings(values: list[str]) -> ExtensionArray:
+    """A text column with the dtype ``STRING``.
+
+    With Arrow-backed strings the Arrow array is built directly and wrapped
+    (``ArrowStringArray(…, dtype=STRING)``), half the cost of ``pd.array``, which
+    first checks and converts every value in Python; otherwise ``pd.array``.
+    """
+    if _ARROW_STRINGS:
+        return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=STRING)
+    return pd.array(values, dtype=STRING)
+
+
+def _assemble(arrays: list, columns: pd.Index) -> pd.DataFrame:
+    """A frame from one array per column (all of the same length), with a RangeIndex.
+
+    ``DataFrame._from_arrays`` costs a third of the public constructor, which
+    first treats the columns as a dict to align; it is private, so any pandas
+    without it gets the public constructor.
+    """
+    index = pd.RangeIndex(len(arrays[0]))
+    if hasattr(pd.DataFrame, "_from_arrays"):
+        return pd.DataFrame._from_arrays(arrays, columns=columns, index=index)
+    return pd.DataFrame(dict(zip(columns, arrays, strict=True)), index=index)
+
+
+def _nullable(values: Sequence[float | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Values as float64, 0 where missing, and the mask of the missing ones."""
+    data = np.array(values, dtype=np.float64)  # None becomes NaN
+    mask = np.isnan(data)
+    data[mask] = 0
+    return data, mask
+
+
+def _cell_arrays(records: Sequence[CellRecord], integer: bool) -> list:
+    """value, raw, cell_status, source_line and source_ref of ``records`` as typed arrays.
+
+    ``value`` is Float64, or Int64 (rounded) when ``integer``; ``source_line`` is Int64.
+    """
+    values, raws, statuses, lines, refs = zip(*records, strict=True) if records else ((),) * 5
+    data, mask = _nullable(values)
+    if integer:
+        # As Float64.round().astype("Int64") did: numpy's cast (a value beyond int64 wraps, as before).
+        with np.errstate(invalid="ignore"):
+            value = pd.arrays.IntegerArray(np.round(data).astype(np.int64), mask)
+    else:
+        value = pd.arrays.FloatingArray(data, mask)
+    line_data, line_mask = _nullable(lines)
+    return [
+        value,
+        _strings(list(raws)),
+        _strings(list(statuses)),
+        pd.arrays.IntegerArray(line_data.astype(np.int64), line_mask),
+        _strings(list(refs)),
+    ]
+
+
+@dataclass(frozen=True, eq=False)
+class FrameTemplate:
+    """What every frame of one table (and format) shares: the key columns, the column index, the value dtype.
+
+    Compared by identity: each table and format has one template, made once.
+    """
+
+    key_names: tuple[str, ...]
+    key_values: tuple[tuple[str, ...], ...]  # one tuple per key column, one entry per cell
+    integer: bool  # Int64 values (tables 3 and 4) rather than Float64 (table 2)
+    columns: pd.Index = field(init=False)
+    keys: tuple[ExtensionArray, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", pd.Index([*self.key_names, *CELL_COLUMNS]))
+        object.__setattr__(self, "keys", tuple(pd.array(list(v), dtype=STRING) for v in self.key_values))
+
+    @classmethod
+    def build(cls, keys: dict[str, Sequence[str]], *, integer: bool) -> FrameTemplate:
+        """Key columns by name, in order; the cell columns follow them."""
+        return cls(tuple(keys), tuple(tuple(v) for v in keys.values()), integer)
+
+    def __len__(self) -> int:
+        return len(self.key_values[0]) if self.key_values else 0
+
+    def frame(self, records: Sequence[CellRecord]) -> pd.DataFrame:
+        """The key columns followed by value, raw, cell_status, source_line and source_ref of ``records``."""
+        return _assemble([*(k.copy() for k in self.keys), *_cell_arrays(records, self.integer)], self.columns)
+
+
+@dataclass(frozen=True, eq=False)
+class CellTable:
+    """One parsed table: a record for every cell of ``template``, in template order."""
+
+    template: FrameTemplate
+    records: tuple[CellRecord, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.records) != len(self.template):
+            raise ValueError(f"{len(self.template)} cells in the template, {len(self.records)} records")
+
+    def frame(self) -> pd.DataFrame:
+        """The table as a DataFrame (key columns, then value, raw, cell_status, source_line, source_ref)."""
+        return self.template.frame(self.records)
+
+    def all_missing(self) -> bool:
+        return all(r.cell_status == "missing" for r in self.records)
+
+
+def batch_frame(tables: Sequence[tuple[str, CellTable]], key_names: Sequence[str], integer: bool) -> pd.DataFrame:
+    """One frame for many reports' tables: report_id, the key columns, then the cell columns.
+
+    Built column by column from the records of the whole batch: the cost of
+    building a DataFrame is paid once per batch, not once per report.
+    """
+    report_ids: list[str] = []
+    keys: list[list[str]] = [[] for _ in key_names]
+    records: list[CellRecord] = []
+    for report_id, table in tables:
+        if tuple(table.template.key_names) != tuple(key_names):
+            raise ValueError(f"{report_id}: key columns {table.template.key_names}, expected {tuple(key_names)}")
+        report_ids.extend([report_id] * len(table.records))
+        for column, values in zip(keys, table.template.key_values, strict=True):
+            column.extend(values)
+        records.extend(table.records)
+    arrays = [_strings(report_ids), *(_strings(k) for k in keys), *_cell_arrays(records, integer)]
+    return _assemble(arrays, pd.Index(["report_id", *key_names, *CELL_COLUMNS]))
