@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from gongkai.parse.normalize import norm
@@ -50,9 +50,10 @@ class LabelledRow:
     labels: list[Slot] = field(default_factory=list)
     values: list[Slot] = field(default_factory=list)  # value cells and empty cells, in order
 
-    @property
+    @cached_property
     def label_text(self) -> str:
-        return norm("".join(s.cell.text for s in self.labels))
+        """The label cells joined and normalised (read once the row is complete, then kept)."""
+        return norm("".join([s.cell.text for s in self.labels]))
 
     @property
     def line(self) -> int | None:
@@ -69,13 +70,24 @@ class LabelledRow:
         return self.n_values > 0 or self.blank_row
 
 
+EMPTY, VALUE, LABEL = 0, 1, 2
+
+
 @lru_cache(maxsize=65536)
-def _is_value(text: str) -> bool:
-    """Numbers, dashes, words that stand for a value, and garbled runs of value characters ("3-120")."""
+def cell_kind(text: str) -> int:
+    """``EMPTY`` (only spaces), ``VALUE`` or ``LABEL``.
+
+    Values are numbers, dashes, words that stand for a value, and garbled runs of
+    value characters ("3-120"). Cached: cell texts come back in report after report.
+    """
+    if not text.strip():
+        return EMPTY
     status = read_value(text).status
     if status in {"number", "dash"}:
-        return True
-    return status == "text" and (norm(text) in _TEXT_VALUES or bool(_GARBLED_VALUE.fullmatch(norm(text))))
+        return VALUE
+    if status == "text" and (norm(text) in _TEXT_VALUES or bool(_GARBLED_VALUE.fullmatch(norm(text)))):
+        return VALUE
+    return LABEL
 
 
 _GARBLED_VALUE = re.compile(r"(?=.*\d)[\d\-—–/.,]+")
@@ -92,6 +104,8 @@ def labelled_rows(rows: list[list[Cell]], is_row_label: Callable[[str], bool] | 
     """
     out: list[LabelledRow] = []
     current = LabelledRow()
+    values = current.values  # the current row's values, and their count, kept in locals in this hot loop
+    n_values = 0
 
     def blank_row() -> bool:
         if not current.values or is_row_label is None:
@@ -100,31 +114,38 @@ def labelled_rows(rows: list[list[Cell]], is_row_label: Callable[[str], bool] | 
         return is_row_label(tail)
 
     new = tuple.__new__  # Slot(cell, r, c, width) without the named tuple's Python-level __new__
+    kind_of = cell_kind
     for r, row in enumerate(rows):
         leading: list[Slot] = []  # empty cells before a row's first text: padding if a label follows
         width = len(row)
         for c, cell in enumerate(row):
             slot = new(Slot, (cell, r, c, width))
-            if not cell.text.strip():  # slot.empty, without a property call in this hot loop
-                (leading if len(leading) == c else current.values).append(slot)
-            elif _is_value(cell.text):
-                current.values.extend(leading)
-                leading = []
-                current.values.append(slot)
-                current.n_values += 1
+            kind = kind_of(cell[0])
+            if kind == EMPTY:
+                (leading if len(leading) == c else values).append(slot)
+            elif kind == VALUE:
+                if leading:
+                    values.extend(leading)
+                    leading = []
+                values.append(slot)
+                n_values += 1
             else:
                 leading = []
-                if current.n_values or blank_row():
-                    current.blank_row = not current.n_values
+                if n_values or blank_row():
+                    current.n_values = n_values
+                    current.blank_row = not n_values
                     out.append(current)
                     current = LabelledRow()
+                    values = current.values
+                    n_values = 0
                 else:
-                    current.values.clear()  # empty cells between labels are padding
+                    values.clear()  # empty cells between labels are padding
                 current.labels.append(slot)
         if len(leading) == len(row):
-            current.values.extend(leading)
-    if current.labels or current.n_values:
-        current.blank_row = not current.n_values and blank_row()
+            values.extend(leading)
+    current.n_values = n_values
+    if current.labels or n_values:
+        current.blank_row = not n_values and blank_row()
         out.append(current)
     return out
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from gongkai.celltable import MISSING, CellRecord
 from gongkai.parse.align import Slot
 from gongkai.parse.values import read_value
@@ -9,23 +11,42 @@ from gongkai.report import ParseIssue
 
 # Counts beyond this cannot be stored exactly (float64 / int64): a number this large is a garbled cell.
 MAX_COUNT = 2**53
+# What a cell's text can call for: (severity, message with {where} and {raw!r}); the status it then gets.
+NOT_WHOLE = ("error", "{where}: {raw!r} is not a whole number")
+TOO_LARGE = ("error", "{where}: {raw!r} is too large to be a count")
+GROUPED = ("info", "{where}: thousands separators in {raw!r}")
+
+Reading = tuple[float | None, str, tuple[str, str] | None]
 
 
-def record(slot: Slot | None, *, integer: bool, section: str, where: str, issues: list[ParseIssue]) -> CellRecord:
-    """Read one aligned slot; decimals in a count table become text cells with an error."""
+@lru_cache(maxsize=65536)
+def read_cell(raw: str, integer: bool) -> Reading:
+    """Value, status and the note a cell's text calls for (None when it calls for none).
+
+    Decimals in a count table and counts too large to store become ``text`` with an
+    error; thousands separators are kept with an info note. Cached: cell texts
+    ("0", "12", "/") come back in report after report.
+    """
+    v = read_value(raw)
+    if v.status != "number":
+        return None, v.status, None
+    if integer and v.decimal:
+        return None, "text", NOT_WHOLE
+    if abs(v.value) >= MAX_COUNT:
+        return None, "text", TOO_LARGE
+    return v.value, "number", GROUPED if v.grouped else None
+
+
+def record(
+    slot: Slot | None, *, integer: bool, section: str, where: tuple[str, ...], issues: list[ParseIssue]
+) -> CellRecord:
+    """Read one aligned slot. ``where`` names the cell in a note (joined with ", "), e.g. ("row granted", "total")."""
     if slot is None:
         return MISSING
-    raw = slot.cell.text.strip()
-    v = read_value(raw)
-    line, ref = slot.cell.line, slot.cell.ref
-    if v.status != "number":
-        return CellRecord(None, raw, v.status, line, ref)
-    if integer and v.decimal:
-        issues.append(ParseIssue("error", section, f"{where}: {raw!r} is not a whole number", line))
-        return CellRecord(None, raw, "text", line, ref)
-    if abs(v.value) >= MAX_COUNT:
-        issues.append(ParseIssue("error", section, f"{where}: {raw!r} is too large to be a count", line))
-        return CellRecord(None, raw, "text", line, ref)
-    if v.grouped:
-        issues.append(ParseIssue("info", section, f"{where}: thousands separators in {raw!r}", line))
-    return CellRecord(v.value, raw, "number", line, ref)
+    text, line, ref = slot[0]  # slot.cell, unpacked once: this runs for every cell
+    raw = text.strip()
+    value, status, note = read_cell(raw, integer)
+    if note is not None:
+        severity, message = note
+        issues.append(ParseIssue(severity, section, message.format(where=", ".join(where), raw=raw), line))  # type: ignore[arg-type]
+    return tuple.__new__(CellRecord, (value, raw, status, line, ref))  # CellRecord(...) without its __new__

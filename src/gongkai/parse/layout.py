@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from gongkai.parse.values import is_value_like
 from gongkai.readers.base import Block, Cell, TableBlock, TextLine
 
 TEXT_LAYOUTS = ("tab_separated", "pipe_separated", "space_separated", "one_cell_per_line")
-_PIPE_ONLY = re.compile(r"^[\s|:\-]*\|[\s|:\-]*$")
+_PIPE_RULE = str.maketrans("", "", "|:-")  # a line of only these and spaces is a Markdown rule or padding
 _SPACE_ROW = re.compile(r"^(?P<label>.*?\D)\s+(?P<values>(?:\S+\s+)*\S+)\s*$")
 _TRAILING_VALUE_SHARE = 0.3
 # Page furniture that PDF text extraction leaves inside tables: "- 4 -", "第 4 页 共 8 页", "4/8".
@@ -30,14 +31,30 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(text))
 
 
-def _is_narrative(text: str) -> bool:
-    """Sentences (with a full stop) are narrative, never table labels or cells; page numbers are neither."""
-    return "。" in text or is_page_number(text)
+EMPTY, NARRATIVE, CONTENT = 0, 1, 2
+
+
+_CACHED_LINE = 48  # shorter lines (labels, values) come back in report after report: their kind is cached
+
+
+def line_kind(text: str) -> int:
+    """``EMPTY`` (only spaces), ``NARRATIVE`` (a sentence with a full stop, or a page number: never a table
+    label or cell) or ``CONTENT``."""
+    return _short_line_kind(text) if len(text) <= _CACHED_LINE else _kind(text)
+
+
+def _kind(text: str) -> int:
+    if not text.strip():
+        return EMPTY
+    return NARRATIVE if "。" in text or is_page_number(text) else CONTENT
+
+
+_short_line_kind = lru_cache(maxsize=65536)(_kind)
 
 
 def detect_text_layout(lines: list[TextLine]) -> str:
     """Guess the layout of the table sections from their lines, by counting the telltales."""
-    content = [t for t, _, _ in (ln.cell for ln in lines) if t.strip() and not _is_narrative(t)]
+    content = [t for t, _, _ in (ln.cell for ln in lines) if line_kind(t) == CONTENT]
     if not content:
         return "one_cell_per_line"
     n = len(content)
@@ -46,7 +63,11 @@ def detect_text_layout(lines: list[TextLine]) -> str:
     if len([t for t in content if "|" in t]) / n >= _TRAILING_VALUE_SHARE:
         return "pipe_separated"
     spaced = 0  # lines of a label followed by at least two values: three make the layout
-    for label, values in map(_space_split, content):
+    for text in content:
+        tokens = text.split()
+        if len(tokens) < 3:  # a label and two values need three tokens
+            continue
+        label, values = _split_tokens(tokens)
         spaced += len(values) >= 2 and bool(label)
         if spaced >= 3:
             return "space_separated"
@@ -54,7 +75,11 @@ def detect_text_layout(lines: list[TextLine]) -> str:
 
 
 def _space_split(text: str) -> tuple[str, list[str]]:
-    tokens = text.split()
+    return _split_tokens(text.split())
+
+
+def _split_tokens(tokens: list[str]) -> tuple[str, list[str]]:
+    """The label (leading tokens, joined) and the values (the trailing tokens that read as values)."""
     k = len(tokens)
     while k > 0 and is_value_like(tokens[k - 1]):
         k -= 1
@@ -70,7 +95,7 @@ def _line_cells(line: TextLine, layout: str) -> list[Cell]:
     if layout == "tab_separated":
         return [new(Cell, (part.strip(), n, ref)) for part in text.split("\t")]
     if layout == "pipe_separated":
-        if _PIPE_ONLY.match(text) and text.count("|") >= 2:
+        if text.count("|") >= 2 and not text.translate(_PIPE_RULE).strip():
             return []  # padding of merged cells or a Markdown rule line
         parts = text.split("|")
         if len(parts) > 1 and not parts[-1].strip():
@@ -108,20 +133,21 @@ def text_rows(lines: list[TextLine], layout: str, stride: int | None = None) -> 
         stride = _blank_line_stride(lines) if stride is None else stride
         empty: list[Cell] = []
         for ln in lines:
-            if not ln.cell.text.strip():
+            kind = line_kind(ln.cell.text)
+            if kind == EMPTY:
                 empty.append(ln.cell)
                 continue
             if rows and len(empty) > stride:
                 for i in range((len(empty) - stride) // (stride + 1)):
                     rows.append([empty[stride + i * (stride + 1)]])
             empty = []
-            if not _is_narrative(ln.cell.text):
+            if kind == CONTENT:
                 rows.append(_line_cells(ln, layout))
         if rows:  # empty lines closing the table: blank cells or padding, alignment tells which
             rows.extend([empty[stride + i * (stride + 1)]] for i in range(len(empty) // (stride + 1)))
         return rows
     for ln in lines:
-        if not ln.cell.text.strip() or _is_narrative(ln.cell.text):
+        if line_kind(ln.cell.text) != CONTENT:
             continue
         cells = _line_cells(ln, layout)
         if cells:

@@ -66,11 +66,12 @@ def match_rows(
     matched: dict[int, str] = {}
     for i, row in enumerate(rows):
         key = match_template_key(row.label_text, table, keys)
+        if key is not None and key not in matched.values():
+            matched[i] = key
+            continue
         label = "".join(s.cell.text for s in row.labels[-3:]).strip() or "(no label)"
         if key is None:
             issues.append(ParseIssue("error", section, f"values under an unrecognised label {label!r}", row.line))
-        elif key in matched.values():
-            issues.append(ParseIssue("error", section, f"{key} appears twice (second time as {label!r})", row.line))
         else:
-            matched[i] = key
+            issues.append(ParseIssue("error", section, f"{key} appears twice (second time as {label!r})", row.line))
     return matched

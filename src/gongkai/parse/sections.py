@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from gongkai.parse.normalize import norm, norm_all
@@ -12,9 +11,9 @@ from gongkai.templates import label_phrases
 SECTION_NUMERALS = ("一", "二", "三", "四", "五", "六")
 PREAMBLE = "序"
 MAX_HEADING_CHARS = 40
-# A heading's second character is "、" once normalised; only these characters normalise (NFKC) to it,
-# so a line without any of them is not a heading, and most lines are turned away without normalising.
-_IDEOGRAPHIC_COMMA = re.compile("[、\ufe11\ufe51\uff64]")
+# A heading's second character is "、" once normalised; only 、, ︑ (U+FE11), ﹑ (U+FE51) and ､ (U+FF64)
+# normalise (NFKC) to it, so a line without any of them is not a heading, and most lines are turned away
+# without normalising (_may_be_heading).
 
 
 @dataclass
@@ -24,9 +23,14 @@ class Section:
     blocks: list[Block]
 
 
+def _may_be_heading(text: str) -> bool:
+    """A quick test before :func:`heading_key`: whether the line has one of the characters of "、"."""
+    return "、" in text or "\ufe11" in text or "\ufe51" in text or "\uff64" in text
+
+
 def heading_key(text: str) -> str | None:
     """The section numeral if ``text`` is a section heading (e.g. 三、收到和处理政府信息公开申请情况)."""
-    if not _IDEOGRAPHIC_COMMA.search(text):
+    if not _may_be_heading(text):
         return None
     s = norm(text)
     if len(s) > MAX_HEADING_CHARS or len(s) < 3 or s[1] != "、":
@@ -41,15 +45,17 @@ def heading_key(text: str) -> str | None:
 def split_sections(blocks: list[Block]) -> tuple[list[Section], list[str]]:
     """Split blocks at headings taken in order 一 → 六; returns sections and notes on missing ones."""
     sections = [Section(PREAMBLE, None, [])]
+    add = sections[-1].blocks.append
     expected = 0
     for block in blocks:
-        if isinstance(block, TextLine):
-            key = heading_key(block.cell.text)
+        if isinstance(block, TextLine) and _may_be_heading(text := block.cell.text):
+            key = heading_key(text)
             if key is not None and SECTION_NUMERALS.index(key) >= expected:
                 sections.append(Section(key, block, []))
+                add = sections[-1].blocks.append
                 expected = SECTION_NUMERALS.index(key) + 1
                 continue
-        sections[-1].blocks.append(block)
+        add(block)
     found = {s.key for s in sections}
     notes = [f"section {k} heading not found" for k in SECTION_NUMERALS if k not in found]
     return sections, notes

@@ -30,7 +30,8 @@ def parse_table2(
     settle_ambiguous(lrows, aligned, widths)
     for i, alignment in aligned.items():
         key, row = matched[i], lrows[i]
-        used.update(s.cell.ref for s in row.labels + row.values)
+        used.update([s.cell.ref for s in row.labels])
+        used.update([s.cell.ref for s in row.values])
         if alignment.slots is None and run_together and (digits := run_digits(row.values)) is not None:
             _split_category(key, digits, fmt, (row.line, run_ref(row.values)), cells, issues)
             continue
@@ -40,7 +41,7 @@ def parse_table2(
             continue
         for measure, slot in zip(table2_measures(fmt, key), alignment.slots, strict=True):
             where = f"{key}, {measure.measure}"
-            rec = record(slot, integer=False, section=SECTION, where=where, issues=issues)
+            rec = record(slot, integer=False, section=SECTION, where=(key, measure.measure), issues=issues)
             unit = read_value(rec.raw).unit if rec.cell_status == "number" else None
             if unit and unit != measure.unit:
                 issues.append(

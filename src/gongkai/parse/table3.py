@@ -74,7 +74,8 @@ def parse_table3(
     runs: dict[str, tuple[str, int | None, str]] = {}  # rows whose cells ran together: digits, line, ref
     for i, key in matched.items():
         row, alignment = data_rows[i], aligned[i]
-        used.update(s.cell.ref for s in row.labels + row.values)
+        used.update([s.cell.ref for s in row.labels])
+        used.update([s.cell.ref for s in row.values])
         if alignment.slots is None:
             if run_together and (digits := run_digits(row.values)) is not None:
                 runs[key] = (digits, row.line, run_ref(row.values))
@@ -82,8 +83,9 @@ def parse_table3(
             raw = " ".join(s.cell.text for s in row.values if not s.empty)
             issues.append(ParseIssue("error", SECTION, f"row {key}: {alignment.problem}: [{raw}]", row.line))
             continue
+        name = f"row {key}"
         for col, slot in zip(columns, alignment.slots, strict=True):
-            cells[(key, col)] = record(slot, integer=True, section=SECTION, where=f"row {key}, {col}", issues=issues)
+            cells[(key, col)] = record(slot, integer=True, section=SECTION, where=(name, col), issues=issues)
     if runs:
         split_rows(runs, columns, fmt, cells, issues)
     _check_subtotal(cells, columns, issues)
@@ -230,9 +232,14 @@ def _template(template: tuple[Table3Row, ...]) -> FrameTemplate:
     return FrameTemplate.build({"row": [r for r, _ in pairs], "applicant": [a for _, a in pairs]}, integer=True)
 
 
+@cache
+def _cell_keys(template: tuple[Table3Row, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((row.key, col.key) for row in template for col in table3_columns())
+
+
 def _table(cells: dict[tuple[str, str], CellRecord], template: tuple[Table3Row, ...]) -> CellTable:
-    records = [cells.get((row.key, col.key), MISSING) for row in template for col in table3_columns()]
-    return CellTable(_template(template), tuple(records))
+    get = cells.get
+    return CellTable(_template(template), tuple([get(k, MISSING) for k in _cell_keys(template)]))
 
 
 __all__ = ["LabelledRow", "header_columns", "parse_table3"]

@@ -61,7 +61,7 @@ def parse_table4(
             )
         )
     records = [
-        record(slot, integer=True, section=SECTION, where=f"{c.proceeding}, {c.outcome}", issues=issues)
+        record(slot, integer=True, section=SECTION, where=(c.proceeding, c.outcome), issues=issues)
         for c, slot in zip(template, alignment_slots, strict=True)
     ]
     return _table(records), used
