@@ -34,27 +34,23 @@ def is_page_number(text: str) -> bool:
 EMPTY, NARRATIVE, CONTENT = 0, 1, 2
 
 
-_CACHED_LINE = 48  # shorter lines (labels, values) come back in report after report: their kind is cached
-
-
-def line_kind(text: str) -> int:
-    """``EMPTY`` (only spaces), ``NARRATIVE`` (a sentence with a full stop, or a page number: never a table
-    label or cell) or ``CONTENT``."""
-    return _short_line_kind(text) if len(text) <= _CACHED_LINE else _kind(text)
-
-
 def _kind(text: str) -> int:
     if not text.strip():
         return EMPTY
     return NARRATIVE if "。" in text or is_page_number(text) else CONTENT
 
 
-_short_line_kind = lru_cache(maxsize=65536)(_kind)
+# Cached: label and value lines come back in report after report (the size bounds the memory that
+# long narrative lines, which do not come back, can hold).
+line_kind = lru_cache(maxsize=16384)(_kind)
+line_kind.__doc__ = """``EMPTY`` (only spaces), ``NARRATIVE`` (a sentence with a full stop, or a page number: never a
+table label or cell) or ``CONTENT``."""
 
 
 def detect_text_layout(lines: list[TextLine]) -> str:
     """Guess the layout of the table sections from their lines, by counting the telltales."""
-    content = [t for t, _, _ in (ln.cell for ln in lines) if line_kind(t) == CONTENT]
+    kind = line_kind
+    content = [t for t in [ln.text for ln in lines] if kind(t) == CONTENT]
     if not content:
         return "one_cell_per_line"
     n = len(content)
@@ -86,26 +82,32 @@ def _split_tokens(tokens: list[str]) -> tuple[str, list[str]]:
     return "".join(tokens[:k]), tokens[k:]
 
 
-def _line_cells(line: TextLine, layout: str) -> list[Cell]:
-    cell = line.cell
-    text, n, ref = cell
-    new = tuple.__new__  # Cell(t, n, ref) without the named tuple's Python-level __new__: one per cell
-    if layout == "run_together":
-        return [new(Cell, (text.strip(), n, ref))]
+@lru_cache(maxsize=16384)
+def _cell_texts(text: str, layout: str) -> tuple[str, ...]:
+    """The texts of a line's cells in a layout (cached: rows of labels and small numbers recur)."""
     if layout == "tab_separated":
-        return [new(Cell, (part.strip(), n, ref)) for part in text.split("\t")]
+        return tuple(part.strip() for part in text.split("\t"))
     if layout == "pipe_separated":
         if text.count("|") >= 2 and not text.translate(_PIPE_RULE).strip():
-            return []  # padding of merged cells or a Markdown rule line
+            return ()  # padding of merged cells or a Markdown rule line
         parts = text.split("|")
         if len(parts) > 1 and not parts[-1].strip():
             parts = parts[:-1]
-        return [new(Cell, (part.strip(), n, ref)) for part in parts]
+        return tuple(part.strip() for part in parts)
     if layout == "space_separated":
         label, values = _space_split(text)
-        return ([new(Cell, (label, n, ref))] if label else []) + [new(Cell, (v, n, ref)) for v in values]
-    stripped = text.strip()
-    return [cell if stripped == text else new(Cell, (stripped, n, ref))]  # cells are immutable: reuse
+        return (label, *values) if label else tuple(values)
+    return (text.strip(),)  # one cell per line, run together
+
+
+def _line_cells(cell: Cell, layout: str) -> list[Cell]:
+    """The cells of one line; they keep the line's position."""
+    text, n, ref = cell
+    parts = _cell_texts(text, layout)
+    if len(parts) == 1 and parts[0] == text:
+        return [cell]  # cells are immutable: reuse
+    new = tuple.__new__  # Cell(t, n, ref) without the named tuple's Python-level __new__: one per cell
+    return [new(Cell, (part, n, ref)) for part in parts]
 
 
 def _blank_line_stride(lines: list[TextLine]) -> int:
@@ -113,7 +115,7 @@ def _blank_line_stride(lines: list[TextLine]) -> int:
     gaps: Counter[int] = Counter()
     run = None
     for ln in lines:
-        if ln.cell.text.strip():
+        if ln.text.strip():
             if run is not None:
                 gaps[run] += 1
             run = 0
@@ -132,10 +134,10 @@ def text_rows(lines: list[TextLine], layout: str, stride: int | None = None) -> 
     if layout == "one_cell_per_line":
         stride = _blank_line_stride(lines) if stride is None else stride
         empty: list[Cell] = []
-        for ln in lines:
-            kind = line_kind(ln.cell.text)
+        for ln in lines:  # a text line is its own cell
+            kind = line_kind(ln.text)
             if kind == EMPTY:
-                empty.append(ln.cell)
+                empty.append(ln)
                 continue
             if rows and len(empty) > stride:
                 for i in range((len(empty) - stride) // (stride + 1)):
@@ -146,10 +148,11 @@ def text_rows(lines: list[TextLine], layout: str, stride: int | None = None) -> 
         if rows:  # empty lines closing the table: blank cells or padding, alignment tells which
             rows.extend([empty[stride + i * (stride + 1)]] for i in range(len(empty) // (stride + 1)))
         return rows
+    kind = line_kind
     for ln in lines:
-        if line_kind(ln.cell.text) != CONTENT:
+        if kind(ln.text) != CONTENT:
             continue
-        cells = _line_cells(ln, layout)
+        cells = _line_cells(ln, layout)  # a text line is its own cell
         if cells:
             rows.append(cells)
     return rows

@@ -43,9 +43,16 @@ def read_report(path: str | Path, report_id: str | None = None) -> Report:
 
 def _layout(doc: SourceDocument, sections: dict[str, Section]) -> str:
     blocks = [b for k in TABLE_SECTIONS if k in sections for b in sections[k].blocks]
+    if doc.kind == "text":  # a text file has lines only
+        return detect_text_layout(blocks)
     if any(isinstance(b, TableBlock) for b in blocks):
         return TABLE_LAYOUT.get(doc.kind, "html_table")
     return detect_text_layout([b for b in blocks if isinstance(b, TextLine)])
+
+
+def _text_lines(doc: SourceDocument) -> list[TextLine]:
+    """The document's lines of running text (all of its blocks for a text file)."""
+    return doc.blocks if doc.kind == "text" else [b for b in doc.blocks if isinstance(b, TextLine)]  # type: ignore[return-value]
 
 
 _PARAGRAPH_START = re.compile(
@@ -70,7 +77,7 @@ def join_wrapped_lines(cells: list[Cell]) -> list[Cell]:
 def parse_document(doc: SourceDocument, report_id: str) -> Report:
     """Align a source document to the templates."""
     issues = [ParseIssue("info", "file", note) for note in doc.notes]
-    run_together = doc.kind == "text" and looks_run_together([b for b in doc.blocks if isinstance(b, TextLine)])
+    run_together = doc.kind == "text" and looks_run_together(_text_lines(doc))
     if run_together:
         doc.blocks = explode(doc.blocks)
         issues.append(
@@ -81,8 +88,7 @@ def parse_document(doc: SourceDocument, report_id: str) -> Report:
         ParseIssue("error" if k in TABLE_SECTIONS else "warning", k, n) for n, k in ((n, n.split()[1]) for n in notes)
     ]
     sections = {s.key: s for s in section_list}
-    lines = [b for b in doc.blocks if isinstance(b, TextLine)]
-    meta = read_metadata(lines, doc.metadata)
+    meta = read_metadata(_text_lines(doc), doc.metadata)
     layout = "run_together" if run_together else _layout(doc, sections)
     rows = {
         k: labelled_rows(block_rows(sections[k].blocks, layout), ROW_LABELS.get(k)) if k in sections else []
@@ -98,10 +104,10 @@ def parse_document(doc: SourceDocument, report_id: str) -> Report:
     text_tables = layout not in TABLE_LAYOUT.values()
     for section in section_list:
         drop_used = text_tables and section.key in TABLE_SECTIONS  # table cells read from text lines
-        kept = [
-            b.cell
+        kept: list[Cell] = [  # a text line is its own cell
+            b
             for b in section.blocks
-            if isinstance(b, TextLine) and b.cell.text.strip() and not (drop_used and b.cell.ref in used)
+            if isinstance(b, TextLine) and b.text.strip() and not (drop_used and b.ref in used)
         ]
         if doc.kind == "pdf":
             kept = join_wrapped_lines(kept)

@@ -38,11 +38,7 @@ MAX_SPLITS = 200_000
 def looks_run_together(lines: list[TextLine]) -> bool:
     """Whether table 3 labels are glued to their digits (at most a stray space between) on long lines."""
     return (
-        sum(
-            len(_GLUED.findall(unicodedata.normalize("NFKC", ln.cell.text)))
-            for ln in lines
-            if len(ln.cell.text) > _FLAT_LINE
-        )
+        sum(len(_GLUED.findall(unicodedata.normalize("NFKC", ln.text))) for ln in lines if len(ln.text) > _FLAT_LINE)
         >= 2
     )
 
@@ -136,7 +132,7 @@ def _table_pieces(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _virtual(cell: Cell, offset: int, text: str) -> TextLine:
-    return TextLine(Cell(text.strip(), cell.line, f"line {cell.line}, char {offset + 1}"))
+    return TextLine(text.strip(), cell.line, f"line {cell.line}, char {offset + 1}")
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ def split_sections(blocks: list[Block]) -> tuple[list[Section], list[str]]:
     add = sections[-1].blocks.append
     expected = 0
     for block in blocks:
-        if isinstance(block, TextLine) and _may_be_heading(text := block.cell.text):
+        if isinstance(block, TextLine) and _may_be_heading(text := block.text):
             key = heading_key(text)
             if key is not None and SECTION_NUMERALS.index(key) >= expected:
                 sections.append(Section(key, block, []))

@@ -28,14 +28,18 @@ class Cell(NamedTuple):
     ref: str
 
 
-class TextLine(NamedTuple):
+class TextLine(Cell):
     """A line of running text (one physical line of a text file, a paragraph elsewhere).
 
-    A named tuple (one per source line, cheap to create); ``isinstance(b, TextLine)``
-    still tells it from a :class:`TableBlock`, which is not a tuple.
+    A :class:`Cell` itself (text, line, ref), so a line costs one small tuple; ``line.cell``
+    is the line seen as a cell. ``isinstance(b, TextLine)`` tells it from a :class:`TableBlock`.
     """
 
-    cell: Cell
+    __slots__ = ()
+
+    @property
+    def cell(self) -> Cell:
+        return self
 
 
 @dataclass(frozen=True, slots=True)

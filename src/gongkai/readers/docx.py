@@ -43,7 +43,7 @@ def read_docx(path: Path, data: bytes, sha256: str) -> SourceDocument:
             paragraph_no += 1
             text = item.text
             if text.strip():
-                blocks.append(TextLine(Cell(text, None, f"paragraph {paragraph_no}")))
+                blocks.append(TextLine(text, None, f"paragraph {paragraph_no}"))
         else:
             table_no += 1
             blocks.append(_table_block(item, table_no))

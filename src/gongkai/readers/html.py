@@ -125,7 +125,7 @@ class _Walker:
     def flush(self) -> None:
         text = re.sub(r"[ \t\xa0\u3000]+", " ", "".join(self._parts)).strip()
         if text:
-            self.blocks.append(TextLine(Cell(text, self._line, f"line {self._line}")))
+            self.blocks.append(TextLine(text, self._line, f"line {self._line}"))
         self._parts, self._line = [], None
 
     def add(self, text: str | None, line: int | None) -> None:

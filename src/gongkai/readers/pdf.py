@@ -271,7 +271,7 @@ def _assemble(pages: list[_Page], notes: list[str]) -> list[Block]:
     blocks: list[Block] = []
     for group in groups:
         if isinstance(group, _Line):
-            blocks.append(TextLine(Cell(group.text, None, f"page {group.page} line {group.number}")))
+            blocks.append(TextLine(group.text, None, f"page {group.page} line {group.number}"))
         else:
             blocks.append(_table_block(group, notes))
     return blocks

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gongkai.readers.base import Cell, SourceDocument, TextLine
+from gongkai.readers.base import SourceDocument, TextLine
 from gongkai.readers.encoding import decode_text
 
 _LINE_REFS = ["line 0"]  # "line N" at index N, made once and shared by every file
@@ -22,8 +22,8 @@ def read_text(path: Path, data: bytes, sha256: str) -> SourceDocument:
     text, encoding, notes = decode_text(data)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     refs = line_refs(len(lines))
-    # TextLine(Cell(line, n, ref)) without the named tuples' Python-level __new__ (the same objects,
-    # half the cost): this runs once per source line.
+    # TextLine(line, n, ref) without the named tuple's Python-level __new__ (the same object, half the
+    # cost): this runs once per source line.
     new = tuple.__new__
-    blocks = [new(TextLine, (new(Cell, (line, n, refs[n])),)) for n, line in enumerate(lines, start=1)]
+    blocks = [new(TextLine, (line, n, refs[n])) for n, line in enumerate(lines, start=1)]
     return SourceDocument(path=path, sha256=sha256, kind="text", encoding=encoding, blocks=blocks, notes=notes)
