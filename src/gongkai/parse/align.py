@@ -116,8 +116,13 @@ def labelled_rows(rows: list[list[Cell]], is_row_label: Callable[[str], bool] | 
     new = tuple.__new__  # Slot(cell, r, c, width) without the named tuple's Python-level __new__
     kind_of = cell_kind
     for r, row in enumerate(rows):
-        leading: list[Slot] = []  # empty cells before a row's first text: padding if a label follows
         width = len(row)
+        if width == 1 and (kind := kind_of(row[0][0])) != LABEL:
+            # a lone value or empty cell (one cell per line): what the loop below does, without its bookkeeping
+            values.append(new(Slot, (row[0], r, 0, 1)))
+            n_values += kind == VALUE
+            continue
+        leading: list[Slot] = []  # empty cells before a row's first text: padding if a label follows
         for c, cell in enumerate(row):
             slot = new(Slot, (cell, r, c, width))
             kind = kind_of(cell[0])
@@ -150,9 +155,8 @@ def labelled_rows(rows: list[list[Cell]], is_row_label: Callable[[str], bool] | 
     return out
 
 
-@dataclass(frozen=True)
-class Alignment:
-    """Result of aligning a row's values to ``n`` columns: the slots, or why not."""
+class Alignment(NamedTuple):
+    """Result of aligning a row's values to ``n`` columns: the slots, or why not (a named tuple: one per row)."""
 
     slots: list[Slot | None] | None
     problem: str | None = None
@@ -186,6 +190,8 @@ def settle_ambiguous(rows: list[LabelledRow], aligned: dict[int, Alignment], wid
 
     ``widths`` gives each row's number of template columns (all equal in table 3, varying in table 2).
     """
+    if all(a.ambiguous is None for a in aligned.values()):
+        return
     usual: dict[int, Counter[int]] = {}
     for i, a in aligned.items():
         if a.slots and a.slots[0] is not None:

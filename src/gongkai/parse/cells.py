@@ -50,3 +50,25 @@ def record(
         severity, message = note
         issues.append(ParseIssue(severity, section, message.format(where=", ".join(where), raw=raw), line))  # type: ignore[arg-type]
     return tuple.__new__(CellRecord, (value, raw, status, line, ref))  # CellRecord(...) without its __new__
+
+
+def record_row(
+    slots: list[Slot | None], keys: list[str], *, integer: bool, section: str, name: str, issues: list[ParseIssue]
+) -> list[tuple[str, CellRecord]]:
+    """:func:`record` for the aligned slots of one row: (column key, record) pairs; notes name the cell
+    as "{name}, {key}"."""
+    out = []
+    new = tuple.__new__
+    for key, slot in zip(keys, slots, strict=True):
+        if slot is None:
+            out.append((key, MISSING))
+            continue
+        text, line, ref = slot[0]  # slot.cell
+        raw = text.strip()
+        value, status, note = read_cell(raw, integer)
+        if note is not None:
+            severity, message = note
+            where = f"{name}, {key}"
+            issues.append(ParseIssue(severity, section, message.format(where=where, raw=raw), line))  # type: ignore[arg-type]
+        out.append((key, new(CellRecord, (value, raw, status, line, ref))))
+    return out

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from gongkai.parse.align import LabelledRow
-from gongkai.parse.normalize import norm
+from gongkai.parse.normalize import norm, norm_all
 from gongkai.report import ParseIssue
 from gongkai.templates import label_phrases
 
-_T3_2021 = ("逾期不补正", "缴纳费用")
+_T3_2021 = tuple(norm(p) for p in ("逾期不补正", "缴纳费用"))  # sub-rows of （六） in the 2021 format
 _T3_2019_ROW = norm("其他处理")
+
+
+@cache
+def _measure_headers(fmt: str) -> tuple[tuple[str, ...], ...]:
+    """The normalised phrases of each table 2 column header of a format."""
+    return tuple(norm_all(phrases) for phrases in label_phrases(f"table2_measure_{fmt}").values())
 
 
 def table2_signal(rows: list[LabelledRow]) -> str | None:
     """The format whose section 二 column headers appear (more of them), if any."""
-    text = "".join(r.label_text for r in rows)
-    score = {
-        fmt: sum(any(norm(p) in text for p in phrases) for phrases in label_phrases(f"table2_measure_{fmt}").values())
-        for fmt in ("2019", "2021")
-    }
+    text = "".join([r.label_text for r in rows])
+    score = {fmt: sum(any(p in text for p in phrases) for phrases in _measure_headers(fmt)) for fmt in ("2019", "2021")}
     if score["2019"] == score["2021"]:
         return None
     return max(score, key=score.__getitem__)
@@ -25,8 +30,8 @@ def table2_signal(rows: list[LabelledRow]) -> str | None:
 
 def table3_signal(rows: list[LabelledRow]) -> str | None:
     """2021 when （六）其他处理 has sub-rows, 2019 when it carries values itself."""
-    text = "".join(r.label_text for r in rows)
-    if any(norm(p) in text for p in _T3_2021):
+    text = "".join([r.label_text for r in rows])
+    if any(p in text for p in _T3_2021):
         return "2021"
     if any(r.n_values and r.label_text.endswith(_T3_2019_ROW) for r in rows):
         return "2019"

@@ -48,7 +48,10 @@ def split_sections(blocks: list[Block]) -> tuple[list[Section], list[str]]:
     add = sections[-1].blocks.append
     expected = 0
     for block in blocks:
-        if isinstance(block, TextLine) and _may_be_heading(text := block.text):
+        # _may_be_heading, inline: this runs for every line
+        if isinstance(block, TextLine) and (
+            "、" in (text := block.text) or "\ufe11" in text or "\ufe51" in text or "\uff64" in text
+        ):
             key = heading_key(text)
             if key is not None and SECTION_NUMERALS.index(key) >= expected:
                 sections.append(Section(key, block, []))

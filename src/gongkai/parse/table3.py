@@ -7,7 +7,7 @@ from functools import cache
 
 from gongkai.celltable import MISSING, CellRecord, CellTable, FrameTemplate
 from gongkai.parse.align import Alignment, LabelledRow, align_values, settle_ambiguous
-from gongkai.parse.cells import record
+from gongkai.parse.cells import record_row
 from gongkai.parse.match import match_rows
 from gongkai.parse.normalize import norm
 from gongkai.parse.runtogether import cuts, run_digits, run_ref
@@ -83,9 +83,10 @@ def parse_table3(
             raw = " ".join(s.cell.text for s in row.values if not s.empty)
             issues.append(ParseIssue("error", SECTION, f"row {key}: {alignment.problem}: [{raw}]", row.line))
             continue
-        name = f"row {key}"
-        for col, slot in zip(columns, alignment.slots, strict=True):
-            cells[(key, col)] = record(slot, integer=True, section=SECTION, where=(name, col), issues=issues)
+        for col, rec in record_row(
+            alignment.slots, columns, integer=True, section=SECTION, name=f"row {key}", issues=issues
+        ):
+            cells[(key, col)] = rec
     if runs:
         split_rows(runs, columns, fmt, cells, issues)
     _check_subtotal(cells, columns, issues)
