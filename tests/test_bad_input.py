@@ -193,3 +193,27 @@ def test_a_count_too_large_to_store_is_a_located_text_cell(tmp_path):
         report
     )
     assert report.table3["value"].dropna().ge(0).all()
+
+
+def test_a_subtotal_that_differs_from_its_columns_is_a_located_warning(tmp_path):
+    from gongkai.synthetic import random_tables, render
+
+    rng = random.Random(7)
+    tables = random_tables(rng, "2021", blank_rate=0.0, dash_rate=0.0, consistent=True)
+    lines = render(tables, "tab_separated", issuer="某县人民政府", year=2024, with_subtotal=True, rng=rng).split("\n")
+    i = next(n for n, line in enumerate(lines) if "本年新收" in line)
+    cells = lines[i].split("\t")
+    numbers = [k for k, c in enumerate(cells) if c.strip().isdigit()]
+    subtotal_at = numbers[1]  # natural person, 小计, the five organisations, total
+    parts = sum(int(cells[k]) for k in numbers[2:7])
+    assert int(cells[subtotal_at]) == parts
+    cells[subtotal_at] = str(parts + 5)
+    lines[i] = "\t".join(cells)
+    report = read_report(_write(tmp_path, "subtotal.txt", lines))
+    warnings = [f"{w.message} @{w.source_line}" for w in report.issues if w.severity == "warning"]
+    assert f"row new_received: 法人或其他组织小计 {parts + 5} differs from the sum of its columns ({parts}) @{i + 1}" in (
+        warnings
+    )
+    t3 = report.table3.set_index(["row", "applicant"])["value"]
+    assert t3[("new_received", "total")] == tables.table3[("new_received", "total")].value
+    assert report.status == "ok"

@@ -54,14 +54,13 @@ def record(
 
 def record_row(
     slots: list[Slot | None], keys: list[str], *, integer: bool, section: str, name: str, issues: list[ParseIssue]
-) -> list[tuple[str, CellRecord]]:
-    """:func:`record` for the aligned slots of one row: (column key, record) pairs; notes name the cell
-    as "{name}, {key}"."""
+) -> list[CellRecord]:
+    """:func:`record` for the aligned slots of one row, in order; a note names its cell "{name}, {key}"."""
     out = []
     new = tuple.__new__
     for key, slot in zip(keys, slots, strict=True):
         if slot is None:
-            out.append((key, MISSING))
+            out.append(MISSING)
             continue
         text, line, ref = slot[0]  # slot.cell
         raw = text.strip()
@@ -70,5 +69,5 @@ def record_row(
             severity, message = note
             where = f"{name}, {key}"
             issues.append(ParseIssue(severity, section, message.format(where=where, raw=raw), line))  # type: ignore[arg-type]
-        out.append((key, new(CellRecord, (value, raw, status, line, ref))))
+        out.append(new(CellRecord, (value, raw, status, line, ref)))
     return out

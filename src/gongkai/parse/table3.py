@@ -26,6 +26,7 @@ _ORG = (
 SUBTOTAL = "organization_subtotal"
 _NON_OUTCOME = ("new_received", "carried_over", "total_processed", "carried_forward")
 MAX_COMBINATIONS = 100_000
+RowCells = dict[str, list[CellRecord]]  # row key → its records in source column order (``columns``)
 
 
 def header_columns(header: str, issues: list[ParseIssue], line: int | None) -> list[str]:
@@ -63,13 +64,13 @@ def parse_table3(
     data_rows = lrows
     if not data_rows:
         issues.append(ParseIssue("error", SECTION, "table 3 not found (no values in section 三)", None))
-        return _table({}, template), set()
+        return _table({}, [], template), set()
     columns = header_columns(data_rows[0].label_text, issues, data_rows[0].line)
     n = len(columns)
     matched = match_rows(data_rows, "table3_row", keys, SECTION, issues)
     aligned: dict[int, Alignment] = {i: align_values(data_rows[i].values, n) for i in matched}
     settle_ambiguous(data_rows, aligned, dict.fromkeys(aligned, n))
-    cells: dict[tuple[str, str], CellRecord] = {}
+    cells: RowCells = {}
     used: set[str] = set()
     runs: dict[str, tuple[str, int | None, str]] = {}  # rows whose cells ran together: digits, line, ref
     for i, key in matched.items():
@@ -83,17 +84,16 @@ def parse_table3(
             raw = " ".join(s.cell.text for s in row.values if not s.empty)
             issues.append(ParseIssue("error", SECTION, f"row {key}: {alignment.problem}: [{raw}]", row.line))
             continue
-        for col, rec in record_row(
+        cells[key] = record_row(
             alignment.slots, columns, integer=True, section=SECTION, name=f"row {key}", issues=issues
-        ):
-            cells[(key, col)] = rec
+        )
     if runs:
         split_rows(runs, columns, fmt, cells, issues)
     _check_subtotal(cells, columns, issues)
     missing = [k for k in keys if k not in matched.values()]
     if missing:
         issues.append(ParseIssue("error", SECTION, f"table 3 rows not found: {', '.join(missing)}", None))
-    return _table(cells, template), used
+    return _table(cells, columns, template), used
 
 
 def _row_check(columns: list[str]):
@@ -116,7 +116,7 @@ def split_rows(
     runs: dict[str, tuple[str, int | None, str]],
     columns: list[str],
     fmt: str,
-    cells: dict[tuple[str, str], CellRecord],
+    cells: RowCells,
     issues: list[ParseIssue],
 ) -> None:
     """Recover rows whose cells ran together: by the row total, then by the column identities."""
@@ -181,8 +181,8 @@ def _columns_hold(trial, columns, outcome_rows, cells) -> bool:
     def value(row: str, col: str) -> float | None:
         if row in trial:
             return trial[row][columns.index(col)]
-        rec = cells.get((row, col))
-        return rec.value if rec is not None else None
+        recs = cells.get(row)
+        return recs[columns.index(col)].value if recs is not None else None
 
     for col in columns:
         if col == SUBTOTAL:
@@ -197,24 +197,27 @@ def _columns_hold(trial, columns, outcome_rows, cells) -> bool:
     return True
 
 
-def _keep(cells, key: str, columns: list[str], cut: tuple[int, ...], line: int | None, ref: str) -> None:
-    for col, number in zip(columns, cut, strict=True):
-        cells[(key, col)] = CellRecord(float(number), str(number), "inferred", line, ref)
+def _keep(cells: RowCells, key: str, columns: list[str], cut: tuple[int, ...], line: int | None, ref: str) -> None:
+    if len(cut) != len(columns):
+        raise ValueError(f"row {key}: {len(cut)} numbers for {len(columns)} columns")
+    cells[key] = [CellRecord(float(number), str(number), "inferred", line, ref) for number in cut]
 
 
 def _show(cut: tuple[int, ...]) -> str:
     return "|".join(map(str, cut))
 
 
-def _check_subtotal(cells: dict[tuple[str, str], CellRecord], columns: list[str], issues: list[ParseIssue]) -> None:
+def _check_subtotal(cells: RowCells, columns: list[str], issues: list[ParseIssue]) -> None:
+    """Compare each row's 法人或其他组织小计 with the sum of its five organisation columns."""
     if SUBTOTAL not in columns:
         return
-    for (key, col), sub in list(cells.items()):
-        if col != SUBTOTAL:
-            continue
-        parts = [cells.get((key, c)) for c in _ORG]
-        if sub.value is not None and all(p and p.value is not None for p in parts):
-            total = sum(p.value for p in parts if p)
+    at = columns.index(SUBTOTAL)
+    orgs = [columns.index(c) for c in _ORG]
+    for key, recs in cells.items():
+        sub = recs[at]
+        parts = [recs[i] for i in orgs]
+        if sub.value is not None and all(p.value is not None for p in parts):
+            total = sum(p.value for p in parts)  # type: ignore[misc]
             if total != sub.value:
                 issues.append(
                     ParseIssue(
@@ -224,7 +227,6 @@ def _check_subtotal(cells: dict[tuple[str, str], CellRecord], columns: list[str]
                         sub.source_line,
                     )
                 )
-        del cells[(key, col)]
 
 
 @cache
@@ -234,13 +236,20 @@ def _template(template: tuple[Table3Row, ...]) -> FrameTemplate:
 
 
 @cache
-def _cell_keys(template: tuple[Table3Row, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple((row.key, col.key) for row in template for col in table3_columns())
+def _positions(columns: tuple[str, ...]) -> tuple[int, ...]:
+    """Where each template column (natural_person … total) sits among the source ``columns``."""
+    return tuple(columns.index(c.key) for c in table3_columns())
 
 
-def _table(cells: dict[tuple[str, str], CellRecord], template: tuple[Table3Row, ...]) -> CellTable:
-    get = cells.get
-    return CellTable(_template(template), tuple([get(k, MISSING) for k in _cell_keys(template)]))
+def _table(cells: RowCells, columns: list[str], template: tuple[Table3Row, ...]) -> CellTable:
+    """The records in template order (rows × the seven template columns; the 小计 column left out)."""
+    width = len(table3_columns())
+    records: list[CellRecord] = []
+    positions = _positions(tuple(columns)) if cells else ()
+    for row in template:
+        recs = cells.get(row.key)
+        records.extend((MISSING,) * width if recs is None else [recs[i] for i in positions])
+    return CellTable(_template(template), tuple(records))
 
 
 __all__ = ["LabelledRow", "header_columns", "parse_table3"]
