@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from gongkai.celltable import MISSING, CellRecord
 from gongkai.parse.align import Slot
@@ -19,14 +19,18 @@ GROUPED = ("info", "{where}: thousands separators in {raw!r}")
 Reading = tuple[float | None, str, tuple[str, str] | None]
 
 
-@lru_cache(maxsize=65536)
 def read_cell(raw: str, integer: bool) -> Reading:
     """Value, status and the note a cell's text calls for (None when it calls for none).
 
     Decimals in a count table and counts too large to store become ``text`` with an
-    error; thousands separators are kept with an info note. Cached: cell texts
-    ("0", "12", "/") come back in report after report.
+    error; thousands separators are kept with an info note. Cached, once per table kind
+    (a cache of one argument is the quickest): cell texts ("0", "12", "/") come back in
+    report after report.
     """
+    return _read_count(raw) if integer else _read_amount(raw)
+
+
+def _reading(raw: str, integer: bool) -> Reading:
     v = read_value(raw)
     if v.status != "number":
         return None, v.status, None
@@ -35,6 +39,10 @@ def read_cell(raw: str, integer: bool) -> Reading:
     if abs(v.value) >= MAX_COUNT:
         return None, "text", TOO_LARGE
     return v.value, "number", GROUPED if v.grouped else None
+
+
+_read_count = lru_cache(maxsize=65536)(partial(_reading, integer=True))
+_read_amount = lru_cache(maxsize=65536)(partial(_reading, integer=False))
 
 
 def record(
@@ -58,13 +66,14 @@ def record_row(
     """:func:`record` for the aligned slots of one row, in order; a note names its cell "{name}, {key}"."""
     out = []
     new = tuple.__new__
+    read = _read_count if integer else _read_amount
     for key, slot in zip(keys, slots, strict=True):
         if slot is None:
             out.append(MISSING)
             continue
         text, line, ref = slot[0]  # slot.cell
         raw = text.strip()
-        value, status, note = read_cell(raw, integer)
+        value, status, note = read(raw)
         if note is not None:
             severity, message = note
             where = f"{name}, {key}"

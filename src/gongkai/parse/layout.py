@@ -9,9 +9,9 @@ cells, each cell with its source position, ready for alignment to a template.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from operator import itemgetter
 
 from gongkai.parse.values import is_value_like
 from gongkai.readers.base import Block, Cell, TableBlock, TextLine
@@ -82,60 +82,65 @@ def _split_tokens(tokens: list[str]) -> tuple[str, list[str]]:
     return "".join(tokens[:k]), tokens[k:]
 
 
-@lru_cache(maxsize=16384)
-def _cell_texts(text: str, layout: str) -> tuple[str, ...]:
-    """The texts of a line's cells in a layout (cached: rows of labels and small numbers recur)."""
-    if layout == "tab_separated":
-        return tuple(part.strip() for part in text.split("\t"))
-    if layout == "pipe_separated":
-        if text.count("|") >= 2 and not text.translate(_PIPE_RULE).strip():
-            return ()  # padding of merged cells or a Markdown rule line
-        parts = text.split("|")
-        if len(parts) > 1 and not parts[-1].strip():
-            parts = parts[:-1]
-        return tuple(part.strip() for part in parts)
-    if layout == "space_separated":
-        label, values = _space_split(text)
-        return (label, *values) if label else tuple(values)
-    return (text.strip(),)  # one cell per line, run together
+def _tab_parts(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split("\t"))
 
 
-def _line_cells(cell: Cell, layout: str) -> list[Cell]:
-    """The cells of one line; they keep the line's position."""
-    text, n, ref = cell
-    parts = _cell_texts(text, layout)
-    if len(parts) == 1 and parts[0] == text:
-        return [cell]  # cells are immutable: reuse
-    new = tuple.__new__  # Cell(t, n, ref) without the named tuple's Python-level __new__: one per cell
-    return [new(Cell, (part, n, ref)) for part in parts]
+def _pipe_parts(text: str) -> tuple[str, ...]:
+    if text.count("|") >= 2 and not text.translate(_PIPE_RULE).strip():
+        return ()  # padding of merged cells or a Markdown rule line
+    parts = text.split("|")
+    if len(parts) > 1 and not parts[-1].strip():
+        parts = parts[:-1]
+    return tuple(part.strip() for part in parts)
 
 
-def _blank_line_stride(lines: list[TextLine]) -> int:
+def _space_parts(text: str) -> tuple[str, ...]:
+    label, values = _space_split(text)
+    return (label, *values) if label else tuple(values)
+
+
+def _whole(text: str) -> tuple[str, ...]:
+    return (text.strip(),)  # one cell per line; run-together text after it was cut
+
+
+# The texts of a line's cells, by layout. Cached: rows of labels and small numbers come back in report after
+# report (one cache per layout: a cache of one argument is the quickest).
+_CELL_TEXTS = {
+    "tab_separated": lru_cache(maxsize=16384)(_tab_parts),
+    "pipe_separated": lru_cache(maxsize=16384)(_pipe_parts),
+    "space_separated": lru_cache(maxsize=16384)(_space_parts),
+}
+
+
+def _blank_line_stride(kinds: list[int]) -> int:
     """How many empty lines normally separate two cells in a one-cell-per-line table (0 or more)."""
-    gaps: Counter[int] = Counter()
+    gaps: dict[int, int] = {}  # gap length → how often, in order of first appearance (ties: the first)
     run = None
-    for ln in lines:
-        if ln.text.strip():
+    for kind in kinds:
+        if kind != EMPTY:
             if run is not None:
-                gaps[run] += 1
+                gaps[run] = gaps.get(run, 0) + 1
             run = 0
         elif run is not None:
             run += 1
-    return gaps.most_common(1)[0][0] if gaps else 0
+    return max(gaps.items(), key=itemgetter(1))[0] if gaps else 0
 
 
 def text_rows(lines: list[TextLine], layout: str, stride: int | None = None) -> list[list[Cell]]:
-    """Rows of cells from the lines of a table section; narrative sentences are left out.
+    """Rows of cells from the lines of a table section; narrative sentences are left out. A text line is its
+    own cell, and the cells cut from it keep its position.
 
     In the one-cell-per-line layout an empty line beyond the usual separator is a
     blank cell, so a table with blank cells survives the text extraction.
     """
     rows: list[list[Cell]] = []
+    kinds = [line_kind(ln.text) for ln in lines]
+    new = tuple.__new__  # Cell(t, n, ref) without the named tuple's Python-level __new__: one per cell
     if layout == "one_cell_per_line":
-        stride = _blank_line_stride(lines) if stride is None else stride
+        stride = _blank_line_stride(kinds) if stride is None else stride
         empty: list[Cell] = []
-        for ln in lines:  # a text line is its own cell
-            kind = line_kind(ln.text)
+        for ln, kind in zip(lines, kinds, strict=True):
             if kind == EMPTY:
                 empty.append(ln)
                 continue
@@ -144,17 +149,22 @@ def text_rows(lines: list[TextLine], layout: str, stride: int | None = None) -> 
                     rows.append([empty[stride + i * (stride + 1)]])
             empty = []
             if kind == CONTENT:
-                rows.append(_line_cells(ln, layout))
+                text, n, ref = ln
+                stripped = text.strip()
+                rows.append([ln] if stripped == text else [new(Cell, (stripped, n, ref))])
         if rows:  # empty lines closing the table: blank cells or padding, alignment tells which
             rows.extend([empty[stride + i * (stride + 1)]] for i in range(len(empty) // (stride + 1)))
         return rows
-    kind = line_kind
-    for ln in lines:
-        if kind(ln.text) != CONTENT:
+    cut = _CELL_TEXTS.get(layout, _whole)
+    for ln, kind in zip(lines, kinds, strict=True):
+        if kind != CONTENT:
             continue
-        cells = _line_cells(ln, layout)  # a text line is its own cell
-        if cells:
-            rows.append(cells)
+        text, n, ref = ln
+        parts = cut(text)
+        if len(parts) == 1 and parts[0] == text:
+            rows.append([ln])
+        elif parts:
+            rows.append([new(Cell, (part, n, ref)) for part in parts])
     return rows
 
 
