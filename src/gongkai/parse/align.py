@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import NamedTuple
 
 from gongkai.parse.normalize import norm
@@ -49,11 +49,16 @@ class Slot(NamedTuple):
 class LabelledRow:
     labels: list[Slot] = field(default_factory=list)
     values: list[Slot] = field(default_factory=list)  # value cells and empty cells, in order
+    n_values: int = 0  # non-empty value cells
+    blank_row: bool = False  # a row label followed by blank cells only
+    _label_text: str | None = field(default=None, repr=False, compare=False)  # label_text, once read
 
-    @cached_property
+    @property
     def label_text(self) -> str:
         """The label cells joined and normalised (read once the row is complete, then kept)."""
-        return norm("".join([s.cell.text for s in self.labels]))
+        if self._label_text is None:
+            self._label_text = norm("".join([s.cell.text for s in self.labels]))
+        return self._label_text
 
     @property
     def line(self) -> int | None:
@@ -61,9 +66,6 @@ class LabelledRow:
             if s.cell.line:
                 return s.cell.line
         return next((s.cell.line for s in self.values if s.cell.line), None)
-
-    n_values: int = 0  # non-empty value cells
-    blank_row: bool = False  # a row label followed by blank cells only
 
     @property
     def is_data(self) -> bool:
