@@ -45,25 +45,13 @@ _read_count = lru_cache(maxsize=65536)(partial(_reading, integer=True))
 _read_amount = lru_cache(maxsize=65536)(partial(_reading, integer=False))
 
 
-def record(
-    slot: Slot | None, *, integer: bool, section: str, where: tuple[str, ...], issues: list[ParseIssue]
-) -> CellRecord:
-    """Read one aligned slot. ``where`` names the cell in a note (joined with ", "), e.g. ("row granted", "total")."""
-    if slot is None:
-        return MISSING
-    text, line, ref = slot[0]  # slot.cell, unpacked once: this runs for every cell
-    raw = text.strip()
-    value, status, note = read_cell(raw, integer)
-    if note is not None:
-        severity, message = note
-        issues.append(ParseIssue(severity, section, message.format(where=", ".join(where), raw=raw), line))  # type: ignore[arg-type]
-    return tuple.__new__(CellRecord, (value, raw, status, line, ref))  # CellRecord(...) without its __new__
-
-
 def record_row(
     slots: list[Slot | None], keys: list[str], *, integer: bool, section: str, name: str, issues: list[ParseIssue]
 ) -> list[CellRecord]:
-    """:func:`record` for the aligned slots of one row, in order; a note names its cell "{name}, {key}"."""
+    """Read the aligned slots of one row into records, in order (a missing slot is a ``missing`` cell).
+
+    A note names its cell "{name}, {key}" (or "{key}" when ``name`` is empty), e.g. "row granted, total".
+    """
     out = []
     new = tuple.__new__
     read = _read_count if integer else _read_amount
@@ -76,7 +64,7 @@ def record_row(
         value, status, note = read(raw)
         if note is not None:
             severity, message = note
-            where = f"{name}, {key}"
+            where = f"{name}, {key}" if name else key
             issues.append(ParseIssue(severity, section, message.format(where=where, raw=raw), line))  # type: ignore[arg-type]
         out.append(new(CellRecord, (value, raw, status, line, ref)))
     return out

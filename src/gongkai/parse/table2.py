@@ -6,7 +6,7 @@ from functools import cache
 
 from gongkai.celltable import MISSING, CellRecord, CellTable, FrameTemplate
 from gongkai.parse.align import LabelledRow, align_values, settle_ambiguous
-from gongkai.parse.cells import record
+from gongkai.parse.cells import record_row
 from gongkai.parse.match import match_rows
 from gongkai.parse.runtogether import cuts, no_constraint, run_digits, run_ref
 from gongkai.parse.values import read_value
@@ -39,9 +39,11 @@ def parse_table2(
             raw = " ".join(s.cell.text for s in row.values if not s.empty)
             issues.append(ParseIssue("error", SECTION, f"{key}: {alignment.problem}: [{raw}]", row.line))
             continue
-        for measure, slot in zip(table2_measures(fmt, key), alignment.slots, strict=True):
+        measures = table2_measures(fmt, key)
+        names = [m.measure for m in measures]
+        records = record_row(alignment.slots, names, integer=False, section=SECTION, name=key, issues=issues)
+        for measure, rec in zip(measures, records, strict=True):
             where = f"{key}, {measure.measure}"
-            rec = record(slot, integer=False, section=SECTION, where=(key, measure.measure), issues=issues)
             unit = read_value(rec.raw).unit if rec.cell_status == "number" else None
             if unit and unit != measure.unit:
                 issues.append(

@@ -6,7 +6,7 @@ from functools import cache
 
 from gongkai.celltable import MISSING, CellRecord, CellTable, FrameTemplate
 from gongkai.parse.align import LabelledRow, Slot, align_values
-from gongkai.parse.cells import record
+from gongkai.parse.cells import record_row
 from gongkai.parse.normalize import norm
 from gongkai.parse.runtogether import cuts, group_totals, run_digits, run_ref
 from gongkai.report import TABLE4_COLUMNS, ParseIssue
@@ -60,11 +60,14 @@ def parse_table4(
                 extra.cell.line,
             )
         )
-    records = [
-        record(slot, integer=True, section=SECTION, where=(c.proceeding, c.outcome), issues=issues)
-        for c, slot in zip(template, alignment_slots, strict=True)
-    ]
+    records = record_row(alignment_slots, _cell_names(), integer=True, section=SECTION, name="", issues=issues)
     return _table(records), used
+
+
+@cache
+def _cell_names() -> list[str]:
+    """How a note names each cell: "proceeding, outcome"."""
+    return [f"{c.proceeding}, {c.outcome}" for c in table4_cells()]
 
 
 def _by_header_columns(
