@@ -1,9 +1,12 @@
 """Parse and audit throughput on one core: synthetic reports per layout group, the seeds, office fixtures.
 
-Run ``python benchmarks/bench_parse.py [--n 2000] [--layouts ...] [--docx] [--pdf]``.
+Run ``python benchmarks/bench_parse.py [--n 2000] [--layouts ...] [--tables] [--docx] [--pdf]``.
 Reports are generated into a temporary folder first (not timed); then
 ``gongkai.read_report`` is timed over every file, and separately parse +
-``gongkai.rules.audit_all`` over the parsed reports. Both CPU time
+``gongkai.rules.audit_all`` over the parsed reports (``--tables``: and parse + audit +
+the batch's tidy tables, as ``gongkai build`` makes them before writing). ``read_report``
+keeps each table as records; its DataFrame is built on first access, which the
+parse figure does not include (the build path never builds per-report frames). Both CPU time
 (``time.process_time``, robust on a shared machine) and wall time are shown.
 """
 
@@ -21,6 +24,7 @@ from corpus import TEXT_LAYOUTS, group_of, write_corpus
 
 from gongkai import read_report
 from gongkai.dataset.build import spare_collector
+from gongkai.dataset.tables import all_tables
 from gongkai.rules import audit_all
 from gongkai.synthetic import LAYOUTS
 
@@ -51,6 +55,7 @@ def timed(fn: Callable[[], object], count: int) -> Timing:
 
 
 KEEP_GC = False  # --keep-gc: parse without gongkai.dataset.build.spare_collector
+WITH_TABLES = False  # --tables: also time parse + audit + the batch's tidy tables
 
 
 def parse_all(paths: Sequence[Path]) -> list:
@@ -69,12 +74,23 @@ def parse_and_audit(paths: Sequence[Path]) -> None:
     audit_all(parse_all(paths))
 
 
+def parse_audit_tables(paths: Sequence[Path]) -> None:
+    """What ``gongkai build`` does before writing: parse, audit, and the tidy tables of the batch."""
+    reports = parse_all(paths)
+    audit_all(reports)
+    all_tables(reports)
+
+
 def bench_files(label: str, paths: Sequence[Path], repeat: int = 1) -> None:
-    """Print parse-only and parse+audit rates over ``paths`` (each read ``repeat`` times)."""
+    """Print parse-only, parse+audit and parse+audit+tables rates over ``paths`` (each read ``repeat`` times)."""
     work = list(paths) * repeat
     parse = timed(lambda: parse_all(work), len(work))
     both = timed(lambda: parse_and_audit(work), len(work))
-    print(f"{label:<22} {len(work):6d} reports  parse {parse.rate()}   parse+audit {both.rate()}")
+    line = f"{label:<22} {len(work):6d} reports  parse {parse.rate()}   parse+audit {both.rate()}"
+    if WITH_TABLES:
+        build = timed(lambda: parse_audit_tables(work), len(work))
+        line += f"   +tables {build.rate()}"
+    print(line)
 
 
 def bench_synthetic(n: int, layouts: tuple[str, ...]) -> None:
@@ -121,9 +137,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument(
         "--keep-gc", action="store_true", help="parse without sparing the garbage collector (as before that change)"
     )
+    ap.add_argument(
+        "--tables",
+        action="store_true",
+        help="also time parse + audit + the tidy tables of the batch (what gongkai build does before writing)",
+    )
     args = ap.parse_args(argv)
-    global KEEP_GC
+    global KEEP_GC, WITH_TABLES
     KEEP_GC = args.keep_gc
+    WITH_TABLES = args.tables
     if not args.no_pin and hasattr(os, "sched_setaffinity"):
         cpu = min(os.sched_getaffinity(0))
         os.sched_setaffinity(0, {cpu})
