@@ -75,15 +75,16 @@ class Collector:
         message: str = "",
         evidence: str = "",
         severity_override: str | None = None,
+        into: list[tuple] | None = None,
     ) -> None:
-        """Record one evaluation; fail and not_assessable also become findings."""
+        """Record one evaluation; fail and not_assessable also become findings (appended to ``into`` if given)."""
         if status not in STATUSES:
             raise ValueError(status)
         self.count(report_id, rule, *(int(status == s) for s in STATUSES))
         if status == "pass":
             return
         diff = actual - expected if expected is not None and actual is not None else None
-        self.findings.append(
+        (self.findings if into is None else into).append(
             (
                 report_id,
                 rule,
