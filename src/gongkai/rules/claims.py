@@ -14,14 +14,17 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 from gongkai.datafiles import package_csv
 
 SENTENCE_END = re.compile(r"[。！？!?\n]")
 OPENERS = frozenset("（(")
-CLOSERS = frozenset("）)")
 DELIM_RE = re.compile(r"[，,；;：:、（()）]")
-COUNT_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(件|起)(?!\d)")
+# ``(?<![\d.])(\d+(?:\.\d+)?)…`` with the look-behind after the first digit: the same matches, but a
+# pattern that starts with a digit lets the engine skip quickly to the next digit.
+COUNT_RE = re.compile(r"(\d(?<![\d.]\d)\d*(?:\.\d+)?)\s*(件|起)(?!\d)")
+PAREN_RE = re.compile(r"[（()）]")
 SHARE_RE = re.compile(r"(?:占比|比例|比重|占)[^\d，,。；;%％]{0,12}?(\d+(?:\.\d+)?)\s*[%％]")
 YOY_RE = re.compile(
     r"(?:同比|较上一?年度?|较去年|比上一?年度?|比去年|与上一?年度?相比|与去年相比"
@@ -30,6 +33,9 @@ YOY_RE = re.compile(
     r"(?P<dir>增长|增加|上升|提高|提升|减少|下降|降低|持平)(?:了)?\s*"
     r"(?:(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[%％]|件|个百分点))?"
 )
+# What a match of each pattern cannot do without: a text lacking all of them is not searched.
+COUNT_NEEDS = ("件", "起")
+SHARE_NEEDS = ("%", "％")
 DIRECTIONS = {
     "增长": 1,
     "增加": 1,
@@ -50,6 +56,7 @@ class Term:
     key: str
     strong: bool
     requires: re.Pattern[str] | None
+    slot: str = ""  # "domain.dim": what a hit of this term says
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,17 @@ def _pattern(text: str) -> re.Pattern[str] | None:
 def terms() -> tuple[tuple[Term, ...], re.Pattern[str]]:
     """The keyword terms and one combined regex (a named group per term, in priority order)."""
     rows = package_csv(__package__, "claim_terms.csv")
-    out = tuple(Term(r["domain"], r["dim"], r["key"], r["strength"] == "strong", _pattern(r["requires"])) for r in rows)
+    out = tuple(
+        Term(
+            r["domain"],
+            r["dim"],
+            r["key"],
+            r["strength"] == "strong",
+            _pattern(r["requires"]),
+            f"{r['domain']}.{r['dim']}",
+        )
+        for r in rows
+    )
     body = "|".join(f"(?P<g{i}>{r['pattern']})" for i, r in enumerate(rows))
     starts = _first_chars(body)
     # A look-ahead on the possible first characters lets the engine skip most positions quickly.
@@ -161,8 +178,7 @@ class Claim:
     ref_year: int | None = None  # yoy: explicit comparison year (else the previous year)
 
 
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):
     start: int
     end: int
     term: Term
@@ -182,20 +198,26 @@ class _Section:
         self.sent_starts = [0] + [e + 1 for e in ends]
         self.sent_ends = [*ends, len(text)]
         self.delims = [m.start() for m in DELIM_RE.finditer(text)]
-        depth = 0
-        self.paren_depth_at: dict[int, int] = {}
-        self.paren_spans: list[tuple[int, int]] = []
-        open_at: list[int] = []
-        for i in self.delims:
-            ch = text[i]
-            if ch in OPENERS:
-                open_at.append(i)
-                depth += 1
-            elif ch in CLOSERS and open_at:
-                self.paren_spans.append((open_at.pop(), i))
-                depth -= 1
+        # Matched parentheses pair up like a stack, so any two spans are nested or apart: a position is
+        # inside some span exactly when it is inside one of the outermost spans (kept as sorted starts, ends).
+        self.paren_starts: list[int] = []
+        self.paren_ends: list[int] = []
+        if any(p in text for p in "（()）"):
+            open_at: list[int] = []
+            spans: list[tuple[int, int]] = []
+            for m in PAREN_RE.finditer(text):
+                i = m.start()
+                if text[i] in OPENERS:
+                    open_at.append(i)
+                elif open_at:
+                    spans.append((open_at.pop(), i))
+            for a, b in sorted(spans):
+                if not self.paren_ends or a > self.paren_ends[-1]:
+                    self.paren_starts.append(a)
+                    self.paren_ends.append(b)
         self.hits: list[_Hit] = []
         self.hit_ends: list[int] = []
+        self._sentences: dict[int, str] = {}
 
     def scan(self, windows: list[tuple[int, int]]) -> None:
         """Find keyword hits, only inside the given (start, end) windows, in order."""
@@ -209,7 +231,9 @@ class _Section:
         return bisect.bisect_right(self.sent_starts, pos) - 1
 
     def in_paren(self, pos: int) -> bool:
-        return any(a < pos < b for a, b in self.paren_spans)
+        """Strictly between a matched opening and closing parenthesis."""
+        k = bisect.bisect_left(self.paren_starts, pos) - 1
+        return k >= 0 and pos < self.paren_ends[k]
 
     def clause_start(self, pos: int, floor: int) -> int:
         k = bisect.bisect_left(self.delims, pos) - 1
@@ -222,7 +246,10 @@ class _Section:
         return [h for h in self.hits[lo:hi] if h.start >= a]
 
     def sentence_text(self, k: int) -> str:
-        return self.text[self.sent_starts[k] : self.sent_ends[k]].strip()
+        s = self._sentences.get(k)
+        if s is None:
+            s = self._sentences[k] = self.text[self.sent_starts[k] : self.sent_ends[k]].strip()
+        return s
 
     def context(self, k: int) -> str:
         """The sentence and the one before it when both are in the same paragraph."""
@@ -238,7 +265,7 @@ def _closest(hits: list[_Hit], text: str, upto: int) -> dict[str, _Hit]:
     for h in hits:
         if h.term.requires is not None and not h.term.requires.search(text, h.start, upto):
             continue
-        k = f"{h.term.domain}.{h.term.dim}"
+        k = h.term.slot
         b = best.get(k)
         if b is None or h.end > b.end or (h.end == b.end and h.start < b.start):
             best[k] = h
@@ -256,7 +283,9 @@ def _read_dims(sec: _Section, pos: int, floor: int, sentence_start: int) -> tupl
     if top.term.domain == "x":
         return None, ""
     dom = domains()[top.term.domain]
-    earlier = [h for h in sec.hits_between(sentence_start, cstart) if not sec.in_paren(h.start)]
+    earlier = sec.hits_between(sentence_start, cstart)
+    if sec.paren_starts:
+        earlier = [h for h in earlier if not sec.in_paren(h.start)]
     prior = _closest(earlier, text, cstart)
     dims: dict[str, str] = {}
     inherited: set[str] = set()
@@ -285,24 +314,38 @@ def extract_claims(sections: dict[str, str]) -> list[Claim]:
     out: list[Claim] = []
     for name, text in sections.items():
         if text:
-            out.extend(_extract_section(_Section(name, text)))
+            spans = _spans(text)
+            if spans:
+                out.extend(_extract_section(_Section(name, text), spans))
     return out
 
 
-def _extract_section(sec: _Section) -> list[Claim]:
-    text = sec.text
+def _has_any(text: str, needles: tuple[str, ...] | dict[str, int]) -> bool:
+    return any(n in text for n in needles)
+
+
+def _spans(text: str) -> list[tuple[int, int, str, re.Match[str]]]:
+    """The figures of a text: (start, end, kind, match), by start; a figure inside a YoY or share phrase is not
+    counted again. Each pattern is only searched for when the text holds the words it cannot match without."""
     spans: list[tuple[int, int, str, re.Match[str]]] = []
-    for m in YOY_RE.finditer(text):
-        spans.append((m.start(), m.end(), "yoy", m))
-    taken = [(a, b) for a, b, _, _ in spans]
-    for m in SHARE_RE.finditer(text):
-        if not any(a <= m.start(1) < b for a, b in taken):
-            spans.append((m.start(1), m.end(), "share", m))
-    taken = [(a, b) for a, b, _, _ in spans]
-    for m in COUNT_RE.finditer(text):
-        if not any(a <= m.start() < b for a, b in taken):
-            spans.append((m.start(), m.end(), "count", m))
+    if _has_any(text, DIRECTIONS):
+        for m in YOY_RE.finditer(text):
+            spans.append((m.start(), m.end(), "yoy", m))
+    if _has_any(text, SHARE_NEEDS):
+        taken = [(a, b) for a, b, _, _ in spans]
+        for m in SHARE_RE.finditer(text):
+            if not any(a <= m.start(1) < b for a, b in taken):
+                spans.append((m.start(1), m.end(), "share", m))
+    if _has_any(text, COUNT_NEEDS):
+        taken = [(a, b) for a, b, _, _ in spans]
+        for m in COUNT_RE.finditer(text):
+            if not taken or not any(a <= m.start() < b for a, b in taken):
+                spans.append((m.start(), m.end(), "count", m))
     spans.sort(key=lambda s: s[0])
+    return spans
+
+
+def _extract_section(sec: _Section, spans: list[tuple[int, int, str, re.Match[str]]]) -> list[Claim]:
     windows: dict[int, tuple[int, int]] = {}
     for start, end, _, _ in spans:
         k = sec.sentence_of(start)
