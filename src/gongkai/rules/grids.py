@@ -116,16 +116,23 @@ class Grid:
 
     def describe(self, row: str, col: str) -> str:
         """``row/col='raw' (line N)`` for evidence, with the status when it is not a number."""
-        ij = self.index(row, col)
-        if ij is None or self.pos[ij] < 0:
+        i = self.axes.row_index.get(row)
+        j = self.axes.col_index.get(col)
+        p = -1 if i is None or j is None else int(self.pos[i, j])
+        if p < 0:
             return f"{row}/{col}: missing"
-        p = int(self.pos[ij])
         raw = self.raw[p] if p < len(self.raw) else None
         line = self.lines[p] if p < len(self.lines) else None
-        status = STATUS_NAMES[int(self.status[ij])]
-        where = f" line {int(line)}" if line is not None and not pd.isna(line) else ""
-        kind = "" if status == "number" else f" {status}"
-        return f"{row}/{col}='{'' if raw is None or pd.isna(raw) else raw}'{kind}{where}"
+        code = int(self.status[i, j])
+        kind = "" if code == NUMBER else f" {STATUS_NAMES[code]}"
+        # Plain str and int (cells held as records) need no missing-value check; anything else goes through pandas.
+        if type(line) is int:
+            where = f" line {line}"
+        else:
+            where = f" line {int(line)}" if line is not None and not pd.isna(line) else ""
+        if type(raw) is not str:
+            raw = "" if raw is None or pd.isna(raw) else raw
+        return f"{row}/{col}='{raw}'{kind}{where}"
 
     def total(self, rows: Iterable[str], cols: Iterable[str]) -> tuple[float | None, list[tuple[str, str]]]:
         """Sum of the cells rows × cols, or None with the non-number cells that prevent it."""

@@ -110,7 +110,7 @@ def _findings(
     actual, expected, ok_cells, assessable, flagged = arrays
     term_keys = lhs + rhs
     lhs_label = "+".join(lhs)
-    for k in np.flatnonzero(flagged):
+    for k in np.flatnonzero(flagged).tolist():
         key = slices[k]
 
         def cell(t: str, key: str = key) -> tuple[str, str]:
@@ -119,7 +119,7 @@ def _findings(
         row, column = (key, lhs_label) if ident.iter_field == "row" else (lhs_label, key)
         where = f"{TABLE_NAMES[ident.table]} {ident.iterate} {key}"
         if not assessable[k]:
-            bad = [grid.describe(*cell(term_keys[j])) for j in np.flatnonzero(~ok_cells[k])]
+            bad = [grid.describe(*cell(term_keys[j])) for j, ok in enumerate(ok_cells[k].tolist()) if not ok]
             out.result(
                 report_id,
                 ident.rule,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
 import pandas as pd
 
@@ -40,6 +41,11 @@ CLAIM_COLUMNS = [
 ]
 CHECK_COLUMNS = ["report_id", "rule", "n_pass", "n_fail", "n_not_assessable"]
 STATUSES = ("pass", "fail", "not_assessable")
+
+
+@cache
+def _severity(rule: str) -> str:
+    return severity(rule)
 
 
 @dataclass
@@ -80,15 +86,17 @@ class Collector:
         """Record one evaluation; fail and not_assessable also become findings (appended to ``into`` if given)."""
         if status not in STATUSES:
             raise ValueError(status)
-        self.count(report_id, rule, *(int(status == s) for s in STATUSES))
+        c = self.counts[(report_id, rule)]
         if status == "pass":
+            c[0] += 1
             return
+        c[1 if status == "fail" else 2] += 1
         diff = actual - expected if expected is not None and actual is not None else None
         (self.findings if into is None else into).append(
             (
                 report_id,
                 rule,
-                severity_override or severity(rule),
+                severity_override or _severity(rule),
                 status,
                 table,
                 row,
