@@ -33,9 +33,6 @@ YOY_RE = re.compile(
     r"(?P<dir>增长|增加|上升|提高|提升|减少|下降|降低|持平)(?:了)?\s*"
     r"(?:(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[%％]|件|个百分点))?"
 )
-# What a match of each pattern cannot do without: a text lacking all of them is not searched.
-COUNT_NEEDS = ("件", "起")
-SHARE_NEEDS = ("%", "％")
 DIRECTIONS = {
     "增长": 1,
     "增加": 1,
@@ -141,6 +138,12 @@ def _first_chars(pattern: str) -> set[str] | None:
 
 
 @cache
+def _terms_by_group() -> dict[str, Term]:
+    """The term of each named group of the combined regex."""
+    return {f"g{i}": t for i, t in enumerate(terms()[0])}
+
+
+@cache
 def domains() -> dict[str, Domain]:
     return {
         r["domain"]: Domain(
@@ -221,11 +224,14 @@ class _Section:
 
     def scan(self, windows: list[tuple[int, int]]) -> None:
         """Find keyword hits, only inside the given (start, end) windows, in order."""
-        term_list, combined = terms()
+        by_group = _terms_by_group()
+        _, combined = terms()
+        hits, ends = self.hits, self.hit_ends
         for a, b in windows:
             for m in combined.finditer(self.text, a, b):
-                self.hits.append(_Hit(m.start(), m.end(), term_list[int(m.lastgroup[1:])]))  # type: ignore[index]
-        self.hit_ends = [h.end for h in self.hits]
+                start, end = m.span()
+                hits.append(_Hit(start, end, by_group[m.lastgroup]))  # type: ignore[index]
+                ends.append(end)
 
     def sentence_of(self, pos: int) -> int:
         return bisect.bisect_right(self.sent_starts, pos) - 1
@@ -272,6 +278,10 @@ def _closest(hits: list[_Hit], text: str, upto: int) -> dict[str, _Hit]:
     return best
 
 
+def _outside_parens(sec: _Section, hits: list[_Hit]) -> list[_Hit]:
+    return [h for h in hits if not sec.in_paren(h.start)] if sec.paren_starts else hits
+
+
 def _read_dims(sec: _Section, pos: int, floor: int, sentence_start: int) -> tuple[Claim | None, str]:
     """What the figure at ``pos`` talks about: a claim skeleton (domain, dims) or None."""
     text = sec.text
@@ -283,10 +293,7 @@ def _read_dims(sec: _Section, pos: int, floor: int, sentence_start: int) -> tupl
     if top.term.domain == "x":
         return None, ""
     dom = domains()[top.term.domain]
-    earlier = sec.hits_between(sentence_start, cstart)
-    if sec.paren_starts:
-        earlier = [h for h in earlier if not sec.in_paren(h.start)]
-    prior = _closest(earlier, text, cstart)
+    prior: dict[str, _Hit] | None = None  # the hits earlier in the sentence: only read when a dimension is missing
     dims: dict[str, str] = {}
     inherited: set[str] = set()
     strong = True
@@ -294,7 +301,9 @@ def _read_dims(sec: _Section, pos: int, floor: int, sentence_start: int) -> tupl
         h = own.get(f"{dom.name}.{dim}")
         if h is None:
             inherit = dim == dom.primary or dom.inherit_secondary or f"{dom.name}.{dom.primary}" not in own
-            h = prior.get(f"{dom.name}.{dim}") if inherit else None
+            if inherit and prior is None:
+                prior = _closest(_outside_parens(sec, sec.hits_between(sentence_start, cstart)), text, cstart)
+            h = prior.get(f"{dom.name}.{dim}") if inherit else None  # type: ignore[union-attr]
             if h is not None:
                 inherited.add(dim)
         if h is None:
@@ -320,23 +329,18 @@ def extract_claims(sections: dict[str, str]) -> list[Claim]:
     return out
 
 
-def _has_any(text: str, needles: tuple[str, ...] | dict[str, int]) -> bool:
-    return any(n in text for n in needles)
-
-
 def _spans(text: str) -> list[tuple[int, int, str, re.Match[str]]]:
-    """The figures of a text: (start, end, kind, match), by start; a figure inside a YoY or share phrase is not
-    counted again. Each pattern is only searched for when the text holds the words it cannot match without."""
+    """The figures of a text: (start, end, kind, match), by start; a figure inside a YoY or share phrase is
+    not counted again. Shares and counts are only searched for in texts holding a % sign or 件/起."""
     spans: list[tuple[int, int, str, re.Match[str]]] = []
-    if _has_any(text, DIRECTIONS):
-        for m in YOY_RE.finditer(text):
-            spans.append((m.start(), m.end(), "yoy", m))
-    if _has_any(text, SHARE_NEEDS):
+    for m in YOY_RE.finditer(text):
+        spans.append((m.start(), m.end(), "yoy", m))
+    if "%" in text or "％" in text:
         taken = [(a, b) for a, b, _, _ in spans]
         for m in SHARE_RE.finditer(text):
             if not any(a <= m.start(1) < b for a, b in taken):
                 spans.append((m.start(1), m.end(), "share", m))
-    if _has_any(text, COUNT_NEEDS):
+    if "件" in text or "起" in text:
         taken = [(a, b) for a, b, _, _ in spans]
         for m in COUNT_RE.finditer(text):
             if not taken or not any(a <= m.start() < b for a, b in taken):
