@@ -78,9 +78,9 @@ def audit_all(reports: Iterable[Report], manifest: pd.DataFrame | str | Path | N
         judged[id(r)] = judge_narrative(r.report_id, r.sections or {}, g, out)
 
     overrides = manifest_overrides(manifest)
-    index = index_series(reports, overrides)
-    for r in reports:
-        sid = series_id(r, overrides)
+    sids = [series_id(r, overrides) for r in reports]
+    index = index_series(reports, overrides, sids)
+    for r, sid in zip(reports, sids, strict=True):
         cur = grids[id(r)]
         prev_report = index.get((sid, int(r.year) - 1)) if sid is not None and r.year is not None else None
         if prev_report is None:

@@ -89,7 +89,8 @@ def _fill_from_records(
         status[at, gr, gc] = codes
         values[at, gr, gc] = np.where(codes == NUMBER, vals, np.nan)
     for k, cells in members:
-        grids[k] = Grid(ax, values[k], status[k], pos, RecordField(cells.records, 1), RecordField(cells.records, 3))
+        records = cells.records
+        grids[k] = Grid(ax, values[k], status[k], pos, RecordField(records, 1), RecordField(records, 3), records)
 
 
 def batch_grids(reports: Sequence[Report]) -> GridBatch:
