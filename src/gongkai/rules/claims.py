@@ -138,9 +138,65 @@ def _first_chars(pattern: str) -> set[str] | None:
 
 
 @cache
-def _terms_by_group() -> dict[str, Term]:
-    """The term of each named group of the combined regex."""
-    return {f"g{i}": t for i, t in enumerate(terms()[0])}
+def scanner() -> tuple[re.Pattern[str], tuple[Term | None, ...]]:
+    """The combined regex of :func:`terms` written for speed, and the term of each of its groups.
+
+    Same matches as the combined regex, but each top-level alternative of every
+    term is an alternative of its own, followed by an empty group that says which
+    term it belongs to (``来信()|留言()|…``): an alternative that starts with a
+    literal character is skipped by the engine at a glance, where a named group
+    around it has to be entered first. The term of a match is the one of its
+    group (``Match.lastindex``). A term with groups of its own falls back to the
+    combined regex.
+    """
+    rows = package_csv(__package__, "claim_terms.csv")
+    term_list, combined = terms()
+    alternatives: list[str] = []
+    owners: list[Term | None] = [None]  # group 0 is the whole match
+    for r, term in zip(rows, term_list, strict=True):
+        for alt in split_alternatives(r["pattern"]):
+            alternatives.append(f"{alt}()")
+            owners.append(term)
+    prefix = combined.pattern[: combined.pattern.index("(?:")]  # the look-ahead on first characters, if any
+    fast = re.compile(f"{prefix}(?:{'|'.join(alternatives)})")
+    if fast.groups == len(alternatives):
+        return fast, tuple(owners)
+    by_index: list[Term | None] = [None] * (combined.groups + 1)
+    for name, index in combined.groupindex.items():
+        by_index[index] = term_list[int(name[1:])]
+    return combined, tuple(by_index)
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex (``a|b(c|d)`` → ``a``, ``b(c|d)``), escapes and classes respected."""
+    out: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    n = len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":  # a class ends at the first ] that is not its first member
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
 
 
 @cache
@@ -224,13 +280,12 @@ class _Section:
 
     def scan(self, windows: list[tuple[int, int]]) -> None:
         """Find keyword hits, only inside the given (start, end) windows, in order."""
-        by_group = _terms_by_group()
-        _, combined = terms()
+        fast, owners = scanner()
         hits, ends = self.hits, self.hit_ends
         for a, b in windows:
-            for m in combined.finditer(self.text, a, b):
+            for m in fast.finditer(self.text, a, b):
                 start, end = m.span()
-                hits.append(_Hit(start, end, by_group[m.lastgroup]))  # type: ignore[index]
+                hits.append(_Hit(start, end, owners[m.lastindex]))  # type: ignore[arg-type,index]
                 ends.append(end)
 
     def sentence_of(self, pos: int) -> int:
@@ -282,16 +337,20 @@ def _outside_parens(sec: _Section, hits: list[_Hit]) -> list[_Hit]:
     return [h for h in hits if not sec.in_paren(h.start)] if sec.paren_starts else hits
 
 
-def _read_dims(sec: _Section, pos: int, floor: int, sentence_start: int) -> tuple[Claim | None, str]:
+def _latest(h: _Hit) -> tuple[int, int]:
+    return h.end, -h.start
+
+
+def _read_dims(sec: _Section, pos: int, floor: int, sentence_start: int) -> Claim | None:
     """What the figure at ``pos`` talks about: a claim skeleton (domain, dims) or None."""
     text = sec.text
     cstart = sec.clause_start(pos, floor)
     own = _closest(sec.hits_between(cstart, pos), text, pos)
     if not own:
-        return None, ""
-    top = max(own.values(), key=lambda h: (h.end, -h.start))
+        return None
+    top = next(iter(own.values())) if len(own) == 1 else max(own.values(), key=_latest)
     if top.term.domain == "x":
-        return None, ""
+        return None
     dom = domains()[top.term.domain]
     prior: dict[str, _Hit] | None = None  # the hits earlier in the sentence: only read when a dimension is missing
     dims: dict[str, str] = {}
@@ -315,7 +374,7 @@ def _read_dims(sec: _Section, pos: int, floor: int, sentence_start: int) -> tupl
     claim = Claim(sec.name, pos, "count", None, None, "", domain=dom.name, dims=dims)
     claim.inherited = frozenset(inherited)
     claim.strong = strong and not inherited
-    return claim, ""
+    return claim
 
 
 def extract_claims(sections: dict[str, str]) -> list[Claim]:
@@ -366,18 +425,19 @@ def _extract_section(sec: _Section, spans: list[tuple[int, int, str, re.Match[st
         if k != current_sentence:
             current_sentence, last_count, floor = k, None, sec.sent_starts[k]
         s_start = sec.sent_starts[k]
-        sentence = sec.sentence_text(k)
         if kind == "count":
-            claim, _ = _read_dims(sec, start, floor, s_start)
+            claim = _read_dims(sec, start, floor, s_start)
             floor = end
             if claim is None:
                 continue
             dom = domains()[claim.domain]  # type: ignore[index]
-            ctx = sec.context(k)
-            if dom.required_context is not None and not dom.required_context.search(ctx):
-                continue
-            if dom.strong_context is not None and not dom.strong_context.search(ctx):
-                claim.strong = False
+            if dom.required_context is not None or dom.strong_context is not None:
+                ctx = sec.context(k)
+                if dom.required_context is not None and not dom.required_context.search(ctx):
+                    continue
+                if dom.strong_context is not None and not dom.strong_context.search(ctx):
+                    claim.strong = False
+            sentence = sec.sentence_text(k)
             claim.value = float(m.group(1))
             claim.unit = m.group(2)
             claim.decimals = _decimals(m.group(1))
@@ -385,6 +445,7 @@ def _extract_section(sec: _Section, spans: list[tuple[int, int, str, re.Match[st
             claims.append(claim)
             last_count, last_count_end = claim, end
             continue
+        sentence = sec.sentence_text(k)
         near = last_count is not None and _clauses_between(sec, last_count_end, start) <= 1
         if kind == "share":
             num = m.group(1)
@@ -405,7 +466,7 @@ def _extract_section(sec: _Section, spans: list[tuple[int, int, str, re.Match[st
         year = m.group("y1") or m.group("y2") or m.group("y3")
         subject = last_count if near else None
         if subject is None:
-            subject, _ = _read_dims(sec, start, floor, s_start)
+            subject = _read_dims(sec, start, floor, s_start)
             if subject is not None:
                 subject.sentence = sentence
         claims.append(
