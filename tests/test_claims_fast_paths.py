@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from gongkai.datafiles import package_csv
 from gongkai.rules import claims
-from gongkai.rules.claims import COUNT_RE, SHARE_RE, YOY_RE, _Section, _spans, scanner, split_alternatives, terms
+from gongkai.rules.claims import (
+    COUNT_RE,
+    DELIM_RE,
+    SHARE_RE,
+    YOY_RE,
+    _Section,
+    _spans,
+    scanner,
+    split_alternatives,
+    terms,
+)
 from test_claims_extraction import BOSHAN, JINCHENG_APPLY, JINCHENG_DOCS, JISHAN, JIYUAN
 
 REAL = JINCHENG_APPLY + JINCHENG_DOCS + BOSHAN + JISHAN + JIYUAN
@@ -113,3 +124,22 @@ def test_extraction_keeps_reading_order_and_values() -> None:
     found = claims.extract_claims({"一": JINCHENG_APPLY, "二": BOSHAN})
     assert [c.offset for c in found if c.section == "一"] == sorted(c.offset for c in found if c.section == "一")
     assert [(c.kind, c.value) for c in found][:3] == [("count", 718.0), ("yoy", 59.55), ("count", 720.0)]
+
+
+@given(TEXTS)
+@example(REAL + "\n同比\n增长5%，收到申请3件")
+def test_clause_lookups_inside_the_windows_equal_those_over_every_delimiter(text: str) -> None:
+    spans = _spans(text)
+    sec = _Section("一", text)
+    windows: dict[int, tuple[int, int]] = {}
+    for start, end, _, _ in spans:
+        k = sec.sentence_of(start)
+        windows[k] = (sec.sent_starts[k], end)
+    sec.scan(sorted(windows.values()))
+    every = [m.start() for m in DELIM_RE.finditer(text)]
+    for a, b in windows.values():
+        for pos in range(a, b):
+            k = bisect.bisect_left(every, pos) - 1
+            assert sec.clause_start(pos, a) == max(every[k] + 1 if k >= 0 else 0, a)
+            between = bisect.bisect_left(every, pos) - bisect.bisect_left(every, a)
+            assert claims._clauses_between(sec, a, pos) == between

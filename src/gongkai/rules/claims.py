@@ -248,7 +248,12 @@ def _decimals(num: str) -> int:
 
 
 class _Section:
-    """Positions of sentences, clause delimiters, parentheses and keyword hits of one section's text."""
+    """Positions of sentences, clause delimiters, parentheses and keyword hits of one section's text.
+
+    Clause delimiters and keyword hits are only looked for inside the windows given
+    to :meth:`scan` (each from a sentence's start to the end of its last figure):
+    every clause and hit lookup of the extraction falls inside one.
+    """
 
     def __init__(self, name: str, text: str) -> None:
         self.name = name
@@ -256,7 +261,7 @@ class _Section:
         ends = [m.start() for m in SENTENCE_END.finditer(text)]
         self.sent_starts = [0] + [e + 1 for e in ends]
         self.sent_ends = [*ends, len(text)]
-        self.delims = [m.start() for m in DELIM_RE.finditer(text)]
+        self.delims: list[int] = []
         # Matched parentheses pair up like a stack, so any two spans are nested or apart: a position is
         # inside some span exactly when it is inside one of the outermost spans (kept as sorted starts, ends).
         self.paren_starts: list[int] = []
@@ -279,7 +284,16 @@ class _Section:
         self._sentences: dict[int, str] = {}
 
     def scan(self, windows: list[tuple[int, int]]) -> None:
-        """Find keyword hits, only inside the given (start, end) windows, in order."""
+        """Find keyword hits and clause delimiters, only inside the given (start, end) windows, in order."""
+        text = self.text
+        merged: list[list[int]] = []  # a figure may run past its sentence's end: windows can overlap
+        for a, b in windows:
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        for a, b in merged:
+            self.delims.extend([m.start() for m in DELIM_RE.finditer(text, a, b)])
         fast, owners = scanner()
         hits, ends = self.hits, self.hit_ends
         for a, b in windows:
@@ -409,9 +423,9 @@ def _spans(text: str) -> list[tuple[int, int, str, re.Match[str]]]:
 
 
 def _extract_section(sec: _Section, spans: list[tuple[int, int, str, re.Match[str]]]) -> list[Claim]:
+    sentence_of = [sec.sentence_of(start) for start, _, _, _ in spans]
     windows: dict[int, tuple[int, int]] = {}
-    for start, end, _, _ in spans:
-        k = sec.sentence_of(start)
+    for k, (_, end, _, _) in zip(sentence_of, spans, strict=True):
         windows[k] = (sec.sent_starts[k], end)
     sec.scan(sorted(windows.values()))
 
@@ -420,8 +434,7 @@ def _extract_section(sec: _Section, spans: list[tuple[int, int, str, re.Match[st
     last_count_end = -1
     current_sentence = -1
     floor = 0
-    for start, end, kind, m in spans:
-        k = sec.sentence_of(start)
+    for k, (start, end, kind, m) in zip(sentence_of, spans, strict=True):
         if k != current_sentence:
             current_sentence, last_count, floor = k, None, sec.sent_starts[k]
         s_start = sec.sent_starts[k]
