@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,18 @@ from gongkai.rules.grids import (
 )
 
 TABLES = (2, 3, 4)
+_VALUE = itemgetter(0)  # CellRecord.value
+_STATUS = itemgetter(2)  # CellRecord.cell_status
+
+
+class _StatusCodes(dict):
+    """Status codes by name; an unknown status reads as text."""
+
+    def __missing__(self, key: str) -> int:
+        return UNKNOWN_STATUS
+
+
+_CODES = _StatusCodes(STATUS_CODES)
 
 
 class RecordField(Sequence):
@@ -79,10 +92,9 @@ def _fill_from_records(
     n_cells = len(template)
     if n_cells:
         flat = list(chain.from_iterable(c.records for _, c in members))
-        raw_values, _, statuses, _, _ = zip(*flat, strict=True)
         shape = (len(members), n_cells)
-        vals = np.array(raw_values, dtype=float).reshape(shape)[:, order]  # None becomes NaN
-        codes = np.fromiter(map(STATUS_CODES.get, statuses, repeat(UNKNOWN_STATUS)), np.int8, len(statuses))
+        vals = np.array(list(map(_VALUE, flat)), dtype=float).reshape(shape)[:, order]  # None becomes NaN
+        codes = np.fromiter(map(_CODES.__getitem__, map(_STATUS, flat)), np.int8, len(flat))
         codes = codes.reshape(shape)[:, order]
         codes[(codes == NUMBER) & np.isnan(vals)] = UNKNOWN_STATUS
         at = np.array([k for k, _ in members])[:, None]

@@ -110,16 +110,14 @@ def _findings(
     actual, expected, ok_cells, assessable, flagged = arrays
     term_keys = lhs + rhs
     lhs_label = "+".join(lhs)
+    row_wise = ident.iterate == "row"
     for k in np.flatnonzero(flagged).tolist():
         key = slices[k]
-
-        def cell(t: str, key: str = key) -> tuple[str, str]:
-            return (key, t) if ident.iterate == "row" else (t, key)
-
+        cells_of = [(key, t) for t in term_keys] if row_wise else [(t, key) for t in term_keys]
         row, column = (key, lhs_label) if ident.iter_field == "row" else (lhs_label, key)
         where = f"{TABLE_NAMES[ident.table]} {ident.iterate} {key}"
         if not assessable[k]:
-            bad = [grid.describe(*cell(term_keys[j])) for j, ok in enumerate(ok_cells[k].tolist()) if not ok]
+            bad = [grid.describe(*cells_of[j]) for j, ok in enumerate(ok_cells[k].tolist()) if not ok]
             out.result(
                 report_id,
                 ident.rule,
@@ -133,7 +131,7 @@ def _findings(
             )
             continue
         a, e = float(actual[k]), float(expected[k])
-        cells = "; ".join(grid.describe(*cell(t)) for t in term_keys)
+        cells = "; ".join([grid.describe(r, c) for r, c in cells_of])
         out.result(
             report_id,
             ident.rule,
