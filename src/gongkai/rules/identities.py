@@ -96,6 +96,13 @@ def _evaluate(
             )
 
 
+def _describe(grid: Grid, key: str, terms: Sequence[str], row_wise: bool) -> list[str]:
+    """The evidence of the cells ``terms`` of the slice ``key``."""
+    if row_wise:
+        return [grid.describe(key, t) for t in terms]
+    return [grid.describe(t, key) for t in terms]
+
+
 def _findings(
     ident: Identity,
     keys: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]],
@@ -111,13 +118,14 @@ def _findings(
     term_keys = lhs + rhs
     lhs_label = "+".join(lhs)
     row_wise = ident.iterate == "row"
-    for k in np.flatnonzero(flagged).tolist():
+    assessable_at = assessable.tolist()
+    for k in flagged.nonzero()[0].tolist():
         key = slices[k]
-        cells_of = [(key, t) for t in term_keys] if row_wise else [(t, key) for t in term_keys]
         row, column = (key, lhs_label) if ident.iter_field == "row" else (lhs_label, key)
         where = f"{TABLE_NAMES[ident.table]} {ident.iterate} {key}"
-        if not assessable[k]:
-            bad = [grid.describe(*cells_of[j]) for j, ok in enumerate(ok_cells[k].tolist()) if not ok]
+        if not assessable_at[k]:
+            bad_terms = [term_keys[j] for j, ok in enumerate(ok_cells[k].tolist()) if not ok]
+            bad = _describe(grid, key, bad_terms, row_wise)
             out.result(
                 report_id,
                 ident.rule,
@@ -131,7 +139,8 @@ def _findings(
             )
             continue
         a, e = float(actual[k]), float(expected[k])
-        cells = "; ".join([grid.describe(r, c) for r, c in cells_of])
+        described = _describe(grid, key, term_keys, row_wise)
+        cells = "; ".join(described)
         out.result(
             report_id,
             ident.rule,
