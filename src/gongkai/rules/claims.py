@@ -243,6 +243,9 @@ class _Hit(NamedTuple):
     term: Term
 
 
+_new_hit = tuple.__new__  # a _Hit without the named tuple's Python-level __new__
+
+
 def _decimals(num: str) -> int:
     return len(num.split(".", 1)[1]) if "." in num else 0
 
@@ -299,7 +302,7 @@ class _Section:
         for a, b in windows:
             for m in fast.finditer(self.text, a, b):
                 start, end = m.span()
-                hits.append(_Hit(start, end, owners[m.lastindex]))  # type: ignore[arg-type,index]
+                hits.append(_new_hit(_Hit, (start, end, owners[m.lastindex])))  # type: ignore[arg-type,index]
                 ends.append(end)
 
     def sentence_of(self, pos: int) -> int:
@@ -351,6 +354,13 @@ def _outside_parens(sec: _Section, hits: list[_Hit]) -> list[_Hit]:
     return [h for h in hits if not sec.in_paren(h.start)] if sec.paren_starts else hits
 
 
+@cache
+def _domain_dims(name: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    """(dim, "domain.dim") of a domain's primary and secondary dimension, the latter as hits are keyed."""
+    dom = domains()[name]
+    return (dom.primary, f"{name}.{dom.primary}"), (dom.secondary, f"{name}.{dom.secondary}")
+
+
 def _latest(h: _Hit) -> tuple[int, int]:
     return h.end, -h.start
 
@@ -370,13 +380,15 @@ def _read_dims(sec: _Section, pos: int, floor: int, sentence_start: int) -> Clai
     dims: dict[str, str] = {}
     inherited: set[str] = set()
     strong = True
-    for dim in (dom.primary, dom.secondary):
-        h = own.get(f"{dom.name}.{dim}")
+    dom_dims = _domain_dims(dom.name)
+    primary_slot = dom_dims[0][1]
+    for dim, slot in dom_dims:
+        h = own.get(slot)
         if h is None:
-            inherit = dim == dom.primary or dom.inherit_secondary or f"{dom.name}.{dom.primary}" not in own
+            inherit = dim == dom.primary or dom.inherit_secondary or primary_slot not in own
             if inherit and prior is None:
                 prior = _closest(_outside_parens(sec, sec.hits_between(sentence_start, cstart)), text, cstart)
-            h = prior.get(f"{dom.name}.{dim}") if inherit else None  # type: ignore[union-attr]
+            h = prior.get(slot) if inherit else None  # type: ignore[union-attr]
             if h is not None:
                 inherited.add(dim)
         if h is None:

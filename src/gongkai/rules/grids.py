@@ -143,13 +143,15 @@ class Grid:
         """Sum of the cells rows × cols, or None with the non-number cells that prevent it."""
         bad: list[tuple[str, str]] = []
         acc = 0.0
+        row_index, col_index, status, values = self.axes.row_index, self.axes.col_index, self.status, self.values
         for r in rows:
+            i = row_index.get(r)
             for c in cols:
-                v = self.value(r, c)
-                if v is None:
+                j = col_index.get(c)
+                if i is None or j is None or status.item(i, j) != NUMBER:  # what value() reads as None
                     bad.append((r, c))
                 else:
-                    acc += v
+                    acc += values.item(i, j)
         return (None, bad) if bad else (acc, bad)
 
     def same_numbers(self, other: Grid) -> bool:
