@@ -80,10 +80,9 @@ def _evaluate(
     assessable = ok_cells.all(axis=2)
     fails = assessable & (np.abs(actual - expected) > 1e-6)
     flagged = fails | ~assessable
-    n_pass = (assessable & ~fails).sum(axis=1).tolist()
+    out.count_passes([report_ids[k] for k in members], ident.rule, (assessable & ~fails).sum(axis=1).tolist())
     any_flagged = flagged.any(axis=1).tolist()
     for m, k in enumerate(members):
-        out.count(report_ids[k], ident.rule, n_pass=n_pass[m])
         if any_flagged[m]:
             _findings(
                 ident,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -66,6 +67,12 @@ class Collector:
         c[0] += n_pass
         c[1] += n_fail
         c[2] += n_na
+
+    def count_passes(self, report_ids: Iterable[str], rule: str, n_pass: Iterable[int]) -> None:
+        """:meth:`count` of passes for many reports at once (one number per report)."""
+        counts = self.counts
+        for report_id, n in zip(report_ids, n_pass, strict=True):
+            counts[(report_id, rule)][0] += n
 
     def result(
         self,

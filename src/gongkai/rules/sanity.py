@@ -28,9 +28,7 @@ def check_negative(batch: GridBatch, report_ids: Sequence[str], out: Collector) 
             for m in SIGNED_MEASURES:
                 numbers[:, :, axes(2).col_index[m]] = False
         negative = numbers & (values < 0)  # NaN is never negative
-        n_pass = (numbers & ~negative).sum(axis=(1, 2)).tolist()
-        for k, rid in enumerate(report_ids):
-            out.count(rid, "sanity.negative", n_pass=n_pass[k])
+        out.count_passes(report_ids, "sanity.negative", (numbers & ~negative).sum(axis=(1, 2)).tolist())
         for k, i, j in zip(*np.nonzero(negative), strict=True):
             g = batch.reports[k].grid(table)
             r, c = g.axes.rows[i], g.axes.cols[j]
@@ -55,9 +53,9 @@ def check_blank_tables(grids: ReportGrids, report_id: str, out: Collector, has_n
 
     ``has_number``: for tables 2, 3 and 4, whether the table holds a number cell (see :func:`numbers_present`).
     """
+    out.count(report_id, "sanity.blank_table", n_pass=sum(has_number))
     for table, present in zip(TABLES, has_number, strict=True):
         if present:
-            out.result(report_id, "sanity.blank_table", "pass", table=table)
             continue
         g = grids.grid(table)
         found = int((g.pos >= 0).sum())
