@@ -21,11 +21,12 @@ import pandas as pd
 from gongkai.report import Report
 from gongkai.rules.catalog import Rule, rules
 from gongkai.rules.crossyear import carry_over, copy_paste, docs_in_force, judge_yoy, no_previous
-from gongkai.rules.grids import ReportGrids, report_grids
+from gongkai.rules.gridbatch import batch_grids
+from gongkai.rules.grids import ReportGrids
 from gongkai.rules.identities import evaluate_identities
 from gongkai.rules.narrative import Judged, judge_narrative
 from gongkai.rules.results import Collector
-from gongkai.rules.sanity import check_blank_tables, check_negative
+from gongkai.rules.sanity import check_blank_tables, check_negative, numbers_present
 from gongkai.rules.series import index_series, manifest_overrides, normalise_issuer, series_id
 
 __all__ = ["AuditResult", "Rule", "audit", "audit_all", "format_findings", "normalise_issuer", "rules"]
@@ -59,21 +60,27 @@ def audit_all(reports: Iterable[Report], manifest: pd.DataFrame | str | Path | N
     """Audit reports: every rule on every report, cross-year rules within each issuer's series."""
     reports = list(reports)
     out = Collector()
+    ids = [r.report_id for r in reports]
+    batch = batch_grids(reports)
+    # Table rules run on the whole batch at once; their findings are placed report by report below.
+    identity_findings = evaluate_identities(batch, ids, out)
+    negative_findings = check_negative(batch, ids, out)
+    has_number = numbers_present(batch)
     grids: dict[int, ReportGrids] = {}
     judged: dict[int, list[Judged]] = {}
-    for r in reports:
+    for k, r in enumerate(reports):
         out.start(r.report_id)
-        g = report_grids(r)
+        g = batch.reports[k]
         grids[id(r)] = g
-        evaluate_identities(g, r.report_id, out)
-        check_negative(g, r.report_id, out)
-        check_blank_tables(g, r.report_id, out)
+        out.findings.extend(identity_findings[k])
+        out.findings.extend(negative_findings[k])
+        check_blank_tables(g, r.report_id, out, has_number[k])
         judged[id(r)] = judge_narrative(r.report_id, r.sections or {}, g, out)
 
     overrides = manifest_overrides(manifest)
-    index = index_series(reports, overrides)
-    for r in reports:
-        sid = series_id(r, overrides)
+    sids = [series_id(r, overrides) for r in reports]
+    index = index_series(reports, overrides, sids)
+    for r, sid in zip(reports, sids, strict=True):
         cur = grids[id(r)]
         prev_report = index.get((sid, int(r.year) - 1)) if sid is not None and r.year is not None else None
         if prev_report is None:

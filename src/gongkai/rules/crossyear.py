@@ -51,15 +51,18 @@ def carry_over(report_id: str, cur: ReportGrids, prev: ReportGrids, out: Collect
             out.result(report_id, "xy.carry_over", "pass")
 
 
+def _docs_evidence(cat: str, cur: ReportGrids, prev: ReportGrids) -> str:
+    return (
+        f"last year {prev.t2.describe(cat, 'in_force')}; this year {cur.t2.describe(cat, 'issued')}, "
+        f"{cur.t2.describe(cat, 'repealed')}, {cur.t2.describe(cat, 'in_force')}"
+    )
+
+
 def docs_in_force(report_id: str, cur: ReportGrids, prev: ReportGrids, out: Collector) -> None:
     """Identity 6 (warning): in_force(N) = in_force(N-1) + issued(N) - repealed(N)."""
     for cat in DOC_CATEGORIES:
         a = cur.t2.value(cat, "in_force")
         parts = (prev.t2.value(cat, "in_force"), cur.t2.value(cat, "issued"), cur.t2.value(cat, "repealed"))
-        ev = (
-            f"last year {prev.t2.describe(cat, 'in_force')}; this year {cur.t2.describe(cat, 'issued')}, "
-            f"{cur.t2.describe(cat, 'repealed')}, {cur.t2.describe(cat, 'in_force')}"
-        )
         if a is None or any(p is None for p in parts):
             out.result(
                 report_id,
@@ -69,7 +72,7 @@ def docs_in_force(report_id: str, cur: ReportGrids, prev: ReportGrids, out: Coll
                 row=cat,
                 column="in_force",
                 message=f"{cat}: a needed cell is not a number (2019 format has no 现行有效件数)",
-                evidence=ev,
+                evidence=_docs_evidence(cat, cur, prev),
             )
             continue
         e = parts[0] + parts[1] - parts[2]  # type: ignore[operator]
@@ -85,7 +88,7 @@ def docs_in_force(report_id: str, cur: ReportGrids, prev: ReportGrids, out: Coll
                 actual=a,
                 message=f"{cat} 现行有效 = {_fmt(a)} but last year's {_fmt(parts[0])} + 制发 {_fmt(parts[1])}"
                 f" - 废止 {_fmt(parts[2])} = {_fmt(e)} (difference {_fmt(a - e)})",
-                evidence=ev,
+                evidence=_docs_evidence(cat, cur, prev),
             )
         else:
             out.result(report_id, "xy.docs_in_force", "pass")
@@ -94,7 +97,7 @@ def docs_in_force(report_id: str, cur: ReportGrids, prev: ReportGrids, out: Coll
 def copy_paste(report_id: str, cur: ReportGrids, prev: ReportGrids, prev_id: str, out: Collector) -> None:
     """Tables identical to last year's (and not all zero) look copied."""
     same = all(cur.grid(t).same_numbers(prev.grid(t)) for t in (2, 3, 4))
-    nonzero = any(((cur.grid(t).status == 0) & (cur.grid(t).values != 0)).any() for t in (2, 3, 4))
+    nonzero = same and any(((cur.grid(t).status == 0) & (cur.grid(t).values != 0)).any() for t in (2, 3, 4))
     if same and nonzero:
         out.result(
             report_id,

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 from pandas.api.extensions import ExtensionArray
 
-from gongkai.celltable import CellTable, FrameTemplate
+from gongkai.celltable import CellRecord, CellTable, FrameTemplate
 from gongkai.report import Report
 from gongkai.templates import FORMATS, table2_cells, table3_columns, table3_rows, table4_cells
 
@@ -97,6 +97,7 @@ class Grid:
     pos: np.ndarray  # row position in the source DataFrame, -1 when missing
     raw: Sequence  # the DataFrame's raw column (its array)
     lines: Sequence  # the DataFrame's source_line column (its array)
+    records: Sequence[CellRecord] | None = None  # the cells, when the table is held as records (raw, lines read them)
 
     def index(self, row: str, col: str) -> tuple[int, int] | None:
         i = self.axes.row_index.get(row)
@@ -105,10 +106,11 @@ class Grid:
 
     def value(self, row: str, col: str) -> float | None:
         """The number in a cell, or None when the cell is not a number."""
-        ij = self.index(row, col)
-        if ij is None or self.status[ij] != NUMBER:
+        i = self.axes.row_index.get(row)
+        j = self.axes.col_index.get(col)
+        if i is None or j is None or self.status.item(i, j) != NUMBER:
             return None
-        return float(self.values[ij])
+        return self.values.item(i, j)
 
     def cell_status(self, row: str, col: str) -> str:
         ij = self.index(row, col)
@@ -116,28 +118,40 @@ class Grid:
 
     def describe(self, row: str, col: str) -> str:
         """``row/col='raw' (line N)`` for evidence, with the status when it is not a number."""
-        ij = self.index(row, col)
-        if ij is None or self.pos[ij] < 0:
+        i = self.axes.row_index.get(row)
+        j = self.axes.col_index.get(col)
+        p = -1 if i is None or j is None else self.pos.item(i, j)
+        if p < 0:
             return f"{row}/{col}: missing"
-        p = int(self.pos[ij])
-        raw = self.raw[p] if p < len(self.raw) else None
-        line = self.lines[p] if p < len(self.lines) else None
-        status = STATUS_NAMES[int(self.status[ij])]
-        where = f" line {int(line)}" if line is not None and not pd.isna(line) else ""
-        kind = "" if status == "number" else f" {status}"
-        return f"{row}/{col}='{'' if raw is None or pd.isna(raw) else raw}'{kind}{where}"
+        if self.records is not None:
+            raw, line = (self.records[p][1], self.records[p][3]) if p < len(self.records) else (None, None)
+        else:
+            raw = self.raw[p] if p < len(self.raw) else None
+            line = self.lines[p] if p < len(self.lines) else None
+        code = self.status.item(i, j)
+        kind = "" if code == NUMBER else f" {STATUS_NAMES[code]}"
+        # Plain str and int (cells held as records) need no missing-value check; anything else goes through pandas.
+        if type(line) is int:
+            where = f" line {line}"
+        else:
+            where = f" line {int(line)}" if line is not None and not pd.isna(line) else ""
+        if type(raw) is not str:
+            raw = "" if raw is None or pd.isna(raw) else raw
+        return f"{row}/{col}='{raw}'{kind}{where}"
 
     def total(self, rows: Iterable[str], cols: Iterable[str]) -> tuple[float | None, list[tuple[str, str]]]:
         """Sum of the cells rows × cols, or None with the non-number cells that prevent it."""
         bad: list[tuple[str, str]] = []
         acc = 0.0
+        row_index, col_index, status, values = self.axes.row_index, self.axes.col_index, self.status, self.values
         for r in rows:
+            i = row_index.get(r)
             for c in cols:
-                v = self.value(r, c)
-                if v is None:
+                j = col_index.get(c)
+                if i is None or j is None or status.item(i, j) != NUMBER:  # what value() reads as None
                     bad.append((r, c))
                 else:
-                    acc += v
+                    acc += values.item(i, j)
         return (None, bad) if bad else (acc, bad)
 
     def same_numbers(self, other: Grid) -> bool:
@@ -261,7 +275,7 @@ def cells_grid(cells: CellTable, table: int) -> Grid:
     status[gr, gc] = codes
     values = np.full(shape, np.nan)
     values[gr, gc] = np.where(codes == NUMBER, vals, np.nan)
-    return Grid(ax, values, status, pos, raws, lines)
+    return Grid(ax, values, status, pos, raws, lines, cells.records)
 
 
 def table_grid(report: Report, table: int) -> Grid:

@@ -1,13 +1,15 @@
-"""Table identities 1–4: each a linear equation evaluated on every slice of a table at once."""
+"""Table identities 1–4: each a linear equation evaluated on every slice of every report's table at once."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
 
 from gongkai.rules.catalog import Identity, identities
-from gongkai.rules.grids import NUMBER, Grid, ReportGrids, axes, keys_for
+from gongkai.rules.gridbatch import GridBatch
+from gongkai.rules.grids import NUMBER, Grid, axes, keys_for
 from gongkai.rules.results import Collector
 
 TABLE_NAMES = {2: "表二", 3: "表三", 4: "表四"}
@@ -20,9 +22,9 @@ def _fmt(x: float) -> str:
 @lru_cache(maxsize=256)
 def _plan(
     ident: Identity, fmt: str | None
-) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[np.ndarray, np.ndarray]]:
-    """The term keys (lhs, rhs), the slice keys and the grid index of an identity: the same for every
-    report of a format, so worked out once per format rather than once per report."""
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], np.ndarray, np.ndarray]:
+    """The term keys (lhs, rhs), the slice keys and their grid positions (slices, terms): the same for
+    every report of a format, so worked out once per format rather than once per report."""
     term_axis = "column" if ident.iterate == "row" else "row"
     lhs = keys_for(ident.table, fmt, term_axis, ident.lhs)
     rhs = keys_for(ident.table, fmt, term_axis, ident.rhs)
@@ -30,40 +32,99 @@ def _plan(
     ax = axes(ident.table)
     t_index = ax.col_index if term_axis == "column" else ax.row_index
     s_index = ax.row_index if ident.iterate == "row" else ax.col_index
-    terms = [t_index[k] for k in lhs + rhs]
-    sl = [s_index[k] for k in slices]
-    return lhs, rhs, slices, (np.ix_(sl, terms) if ident.iterate == "row" else np.ix_(terms, sl))
+    terms = np.array([t_index[k] for k in lhs + rhs], dtype=np.intp)
+    sl = np.array([s_index[k] for k in slices], dtype=np.intp)
+    return lhs, rhs, slices, sl, terms
 
 
-def evaluate_identity(ident: Identity, grid: Grid, fmt: str | None, report_id: str, out: Collector) -> None:
-    """Evaluate one identity on every row/column of a grid and record pass, fail or not_assessable."""
-    lhs, rhs, slices, index = _plan(ident, fmt)
+def evaluate_identities(batch: GridBatch, report_ids: Sequence[str], out: Collector) -> list[list[tuple]]:
+    """All table identities of the catalogue on every report of a batch.
+
+    Passes are counted in ``out``; each report's findings are returned rather than
+    recorded, in the order a report-by-report evaluation gives them (identity by
+    identity, slice by slice), so the caller can place them among the report's other findings.
+    """
+    found: list[list[tuple]] = [[] for _ in report_ids]
+    by_fmt: dict[str | None, list[int]] = {}
+    for k, g in enumerate(batch.reports):
+        by_fmt.setdefault(g.fmt, []).append(k)
+    for ident in identities():
+        for fmt, members in by_fmt.items():
+            _evaluate(ident, fmt, members, batch, report_ids, out, found)
+    return found
+
+
+def _evaluate(
+    ident: Identity,
+    fmt: str | None,
+    members: list[int],
+    batch: GridBatch,
+    report_ids: Sequence[str],
+    out: Collector,
+    found: list[list[tuple]],
+) -> None:
+    """One identity on the reports ``members`` (all of format ``fmt``): one array evaluation for them all."""
+    lhs, rhs, slices, sl, terms = _plan(ident, fmt)
+    values, status = batch.values[ident.table], batch.status[ident.table]
+    at = np.array(members, dtype=np.intp)
     if ident.iterate == "row":
-        vals = grid.values[index]
-        stat = grid.status[index]
+        ix = np.ix_(at, sl, terms)
+        vals, stat = values[ix], status[ix]
     else:
-        vals = grid.values[index].T
-        stat = grid.status[index].T
+        ix = np.ix_(at, terms, sl)
+        vals, stat = values[ix].transpose(0, 2, 1), status[ix].transpose(0, 2, 1)
     n_l = len(lhs)
-    actual = vals[:, :n_l].sum(axis=1)
-    expected = vals[:, n_l:].sum(axis=1)
+    actual = vals[:, :, :n_l].sum(axis=2)
+    expected = vals[:, :, n_l:].sum(axis=2)
     ok_cells = stat == NUMBER
-    assessable = ok_cells.all(axis=1)
+    assessable = ok_cells.all(axis=2)
     fails = assessable & (np.abs(actual - expected) > 1e-6)
-    n_pass = int((assessable & ~fails).sum())
-    out.count(report_id, ident.rule, n_pass=n_pass)
+    flagged = fails | ~assessable
+    out.count_passes([report_ids[k] for k in members], ident.rule, (assessable & ~fails).sum(axis=1).tolist())
+    any_flagged = flagged.any(axis=1).tolist()
+    for m, k in enumerate(members):
+        if any_flagged[m]:
+            _findings(
+                ident,
+                (lhs, rhs, slices),
+                batch.reports[k].grid(ident.table),
+                (actual[m], expected[m], ok_cells[m], assessable[m], flagged[m]),
+                report_ids[k],
+                out,
+                found[k],
+            )
+
+
+def _describe(grid: Grid, key: str, terms: Sequence[str], row_wise: bool) -> list[str]:
+    """The evidence of the cells ``terms`` of the slice ``key``."""
+    if row_wise:
+        return [grid.describe(key, t) for t in terms]
+    return [grid.describe(t, key) for t in terms]
+
+
+def _findings(
+    ident: Identity,
+    keys: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]],
+    grid: Grid,
+    arrays: tuple[np.ndarray, ...],
+    report_id: str,
+    out: Collector,
+    into: list[tuple],
+) -> None:
+    """The fail and not_assessable findings of one report's failing or not assessable slices."""
+    lhs, rhs, slices = keys
+    actual, expected, ok_cells, assessable, flagged = arrays
     term_keys = lhs + rhs
-    for k in np.flatnonzero(fails | ~assessable):
+    lhs_label = "+".join(lhs)
+    row_wise = ident.iterate == "row"
+    assessable_at = assessable.tolist()
+    for k in flagged.nonzero()[0].tolist():
         key = slices[k]
-
-        def cell(t: str, key: str = key) -> tuple[str, str]:
-            return (key, t) if ident.iterate == "row" else (t, key)
-
-        lhs_label = "+".join(lhs)
         row, column = (key, lhs_label) if ident.iter_field == "row" else (lhs_label, key)
         where = f"{TABLE_NAMES[ident.table]} {ident.iterate} {key}"
-        if not assessable[k]:
-            bad = [grid.describe(*cell(term_keys[j])) for j in np.flatnonzero(~ok_cells[k])]
+        if not assessable_at[k]:
+            bad_terms = [term_keys[j] for j, ok in enumerate(ok_cells[k].tolist()) if not ok]
+            bad = _describe(grid, key, bad_terms, row_wise)
             out.result(
                 report_id,
                 ident.rule,
@@ -73,10 +134,12 @@ def evaluate_identity(ident: Identity, grid: Grid, fmt: str | None, report_id: s
                 column=column,
                 message=f"{where}: {len(bad)} cell(s) not a number, identity not assessable",
                 evidence="; ".join(bad),
+                into=into,
             )
             continue
         a, e = float(actual[k]), float(expected[k])
-        cells = "; ".join(grid.describe(*cell(t)) for t in term_keys)
+        described = _describe(grid, key, term_keys, row_wise)
+        cells = "; ".join(described)
         out.result(
             report_id,
             ident.rule,
@@ -91,10 +154,5 @@ def evaluate_identity(ident: Identity, grid: Grid, fmt: str | None, report_id: s
                 f" (difference {_fmt(a - e)})"
             ),
             evidence=cells,
+            into=into,
         )
-
-
-def evaluate_identities(grids: ReportGrids, report_id: str, out: Collector) -> None:
-    """All table identities of the catalogue on one report."""
-    for ident in identities():
-        evaluate_identity(ident, grids.grid(ident.table), grids.fmt, report_id, out)

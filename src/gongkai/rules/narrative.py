@@ -59,13 +59,15 @@ def judge_count(report_id: str, j: Judged, grids: ReportGrids, out: Collector) -
     if not cands:
         _set(j.row, None, None, "unmatched", why)
         return
-    values = [(t, *t.value(grids)) for t in cands]
-    for i, (t, v, _) in enumerate(values):
+    values = []
+    for i, t in enumerate(cands):
+        v, bad_cells = t.value(grids)
         if v is not None and abs(v - c.value) < 1e-9:  # type: ignore[operator]
             j.target = t
             _set(j.row, t, v, "match", "" if i == 0 else f"matched the alternative reading {t.row_label}")
             out.result(report_id, "claim.count", "pass")
             return
+        values.append((t, v, bad_cells))
     t0, v0, _ = values[0]
     bad = [b for _, v, bb in values if v is None for b in bb]
     if not c.strong:

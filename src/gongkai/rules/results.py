@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 import pandas as pd
 
@@ -42,6 +44,11 @@ CHECK_COLUMNS = ["report_id", "rule", "n_pass", "n_fail", "n_not_assessable"]
 STATUSES = ("pass", "fail", "not_assessable")
 
 
+@cache
+def _severity(rule: str) -> str:
+    return severity(rule)
+
+
 @dataclass
 class Collector:
     """Accumulates rule outcomes for many reports; cheap appends, one DataFrame at the end."""
@@ -61,6 +68,12 @@ class Collector:
         c[1] += n_fail
         c[2] += n_na
 
+    def count_passes(self, report_ids: Iterable[str], rule: str, n_pass: Iterable[int]) -> None:
+        """:meth:`count` of passes for many reports at once (one number per report)."""
+        counts = self.counts
+        for report_id, n in zip(report_ids, n_pass, strict=True):
+            counts[(report_id, rule)][0] += n
+
     def result(
         self,
         report_id: str,
@@ -75,19 +88,22 @@ class Collector:
         message: str = "",
         evidence: str = "",
         severity_override: str | None = None,
+        into: list[tuple] | None = None,
     ) -> None:
-        """Record one evaluation; fail and not_assessable also become findings."""
+        """Record one evaluation; fail and not_assessable also become findings (appended to ``into`` if given)."""
         if status not in STATUSES:
             raise ValueError(status)
-        self.count(report_id, rule, *(int(status == s) for s in STATUSES))
+        c = self.counts[(report_id, rule)]
         if status == "pass":
+            c[0] += 1
             return
+        c[1 if status == "fail" else 2] += 1
         diff = actual - expected if expected is not None and actual is not None else None
-        self.findings.append(
+        (self.findings if into is None else into).append(
             (
                 report_id,
                 rule,
-                severity_override or severity(rule),
+                severity_override or _severity(rule),
                 status,
                 table,
                 row,

@@ -2,29 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-from gongkai.rules.grids import NUMBER, ReportGrids
+from gongkai.rules.gridbatch import TABLES, GridBatch
+from gongkai.rules.grids import NUMBER, ReportGrids, axes
 from gongkai.rules.identities import TABLE_NAMES
 from gongkai.rules.results import Collector
 
 SIGNED_MEASURES = ("items_change",)  # 2019 本年增/减 may be negative
 
 
-def check_negative(grids: ReportGrids, report_id: str, out: Collector) -> None:
-    """Every number cell must be >= 0, except the signed measures of table 2."""
-    for table in (2, 3, 4):
-        g = grids.grid(table)
-        numbers = g.status == NUMBER
+def check_negative(batch: GridBatch, report_ids: Sequence[str], out: Collector) -> list[list[tuple]]:
+    """Every number cell must be >= 0, except the signed measures of table 2.
+
+    Evaluated on the whole batch at once; passes are counted in ``out`` and each
+    report's findings returned (table by table, row-major), for the caller to place.
+    """
+    found: list[list[tuple]] = [[] for _ in report_ids]
+    for table in TABLES:
+        values = batch.values[table]
+        numbers = batch.status[table] == NUMBER
         if table == 2:
             for m in SIGNED_MEASURES:
-                numbers[:, g.axes.col_index[m]] = False
-        negative = numbers & (np.nan_to_num(g.values) < 0)
-        out.count(report_id, "sanity.negative", n_pass=int((numbers & ~negative).sum()))
-        for i, j in zip(*np.nonzero(negative), strict=True):
+                numbers[:, :, axes(2).col_index[m]] = False
+        negative = numbers & (values < 0)  # NaN is never negative
+        out.count_passes(report_ids, "sanity.negative", (numbers & ~negative).sum(axis=(1, 2)).tolist())
+        for k, i, j in zip(*np.nonzero(negative), strict=True):
+            g = batch.reports[k].grid(table)
             r, c = g.axes.rows[i], g.axes.cols[j]
             out.result(
-                report_id,
+                report_ids[k],
                 "sanity.negative",
                 "fail",
                 table=table,
@@ -34,16 +43,21 @@ def check_negative(grids: ReportGrids, report_id: str, out: Collector) -> None:
                 actual=float(g.values[i, j]),
                 message=f"{TABLE_NAMES[table]} {r}/{c} is negative ({g.values[i, j]:g})",
                 evidence=g.describe(r, c),
+                into=found[k],
             )
+    return found
 
 
-def check_blank_tables(grids: ReportGrids, report_id: str, out: Collector) -> None:
-    """A table without a single number cell is reported (blank, dashes or not found at all)."""
-    for table in (2, 3, 4):
-        g = grids.grid(table)
-        if (g.status == NUMBER).any():
-            out.result(report_id, "sanity.blank_table", "pass", table=table)
+def check_blank_tables(grids: ReportGrids, report_id: str, out: Collector, has_number: Sequence[bool]) -> None:
+    """A table without a single number cell is reported (blank, dashes or not found at all).
+
+    ``has_number``: for tables 2, 3 and 4, whether the table holds a number cell (see :func:`numbers_present`).
+    """
+    out.count(report_id, "sanity.blank_table", n_pass=sum(has_number))
+    for table, present in zip(TABLES, has_number, strict=True):
+        if present:
             continue
+        g = grids.grid(table)
         found = int((g.pos >= 0).sum())
         why = "not found in the report" if found == 0 else f"all {found} cells are blank, dash or text"
         out.result(
@@ -53,3 +67,9 @@ def check_blank_tables(grids: ReportGrids, report_id: str, out: Collector) -> No
             table=table,
             message=f"{TABLE_NAMES[table]} has no numeric cell: {why}",
         )
+
+
+def numbers_present(batch: GridBatch) -> list[tuple[bool, ...]]:
+    """Per report, whether each of tables 2, 3 and 4 holds at least one number cell."""
+    per_table = [(batch.status[t] == NUMBER).any(axis=(1, 2)).tolist() for t in TABLES]
+    return list(zip(*per_table, strict=True))

@@ -63,18 +63,25 @@ def manifest_overrides(manifest: pd.DataFrame | str | Path | None) -> dict[str, 
 
 def series_id(report: Report, overrides: dict[str, str]) -> str | None:
     """The series a report belongs to (manifest override first)."""
-    for key in (report.report_id, Path(report.source_file).name if report.source_file else None):
-        if key and key in overrides:
-            return overrides[key]
+    if overrides:
+        for key in (report.report_id, Path(report.source_file).name if report.source_file else None):
+            if key and key in overrides:
+                return overrides[key]
     issuer = issuer_of(report)
     return normalise_issuer(issuer) if issuer else None
 
 
-def index_series(reports: Iterable[Report], overrides: dict[str, str]) -> dict[tuple[str, int], Report]:
-    """(series id, year) -> report; the first report wins when a year appears twice."""
+def index_series(
+    reports: Iterable[Report], overrides: dict[str, str], sids: Iterable[str | None] | None = None
+) -> dict[tuple[str, int], Report]:
+    """(series id, year) -> report; the first report wins when a year appears twice.
+
+    ``sids``: the reports' series ids when already worked out (one per report, in order).
+    """
+    reports = list(reports)
+    sids = [series_id(r, overrides) for r in reports] if sids is None else sids
     out: dict[tuple[str, int], Report] = {}
-    for r in reports:
-        sid = series_id(r, overrides)
+    for r, sid in zip(reports, sids, strict=True):
         if sid is not None and r.year is not None:
             out.setdefault((sid, int(r.year)), r)
     return out

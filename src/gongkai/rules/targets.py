@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gongkai.rules.claims import Claim, domains
 from gongkai.rules.grids import ReportGrids, keys_for
@@ -68,25 +69,40 @@ def _t2(fmt: str | None, category: str, measure: str) -> Target | None:
 
 def candidates(claim: Claim, fmt: str | None) -> tuple[list[Target], str]:
     """The cells a count claim may quote, best first, and a note when there is none."""
-    d = claim.dims
-    if claim.domain == "t3":
+    targets, why = _candidates(claim.domain, frozenset(claim.dims.items()), claim.inherited, fmt)
+    return list(targets), why
+
+
+@lru_cache(maxsize=4096)
+def _candidates(
+    domain: str | None, dim_items: frozenset[tuple[str, str]], inherited: frozenset[str], fmt: str | None
+) -> tuple[tuple[Target, ...], str]:
+    """:func:`candidates` for what it depends on (the same for many claims, so worked out once)."""
+    out, why = _candidate_list(domain, dict(dim_items), inherited, fmt)
+    return tuple(out), why
+
+
+def _candidate_list(
+    domain: str | None, d: dict[str, str], inherited: frozenset[str], fmt: str | None
+) -> tuple[list[Target], str]:
+    if domain == "t3":
         col = d.get("applicant", "total")
         row = d.get("row")
         if row is not None and row.startswith("_"):
             return [], "not a table 3 figure"
         rows = [row] if row else []
-        if row == "new_received" and "row" not in claim.inherited:
+        if row == "new_received" and "row" not in inherited:
             rows.append("new_received+carried_over")
-        if row is None or "row" in claim.inherited:
+        if row is None or "row" in inherited:
             rows += ["total_processed", "new_received"]
         out = [t for r in dict.fromkeys(rows) if (t := _t3(fmt, r, col)) is not None]
         return out, "" if out else f"no table 3 row {row} in format {fmt}"
-    if claim.domain == "t4":
+    if domain == "t4":
         p = d.get("proceeding")
         if p is None:
             return [], "proceeding not stated"
         return [_t4(p, d.get("outcome", "total"))], ""
-    if claim.domain == "t2":
+    if domain == "t2":
         cat, meas = d.get("category"), d.get("measure")
         if cat is not None and cat.startswith("_"):
             return [], "公文/文件 are not 规章 or 规范性文件: not compared with table 2"

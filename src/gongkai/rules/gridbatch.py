@@ -1,0 +1,137 @@
+"""The grids of a whole batch of reports, built table by table rather than report by report.
+
+For each of tables 2, 3 and 4 every report's grid is one slice of a 3-D array
+(report × row × column): the records of all reports sharing a frame template are
+converted to numbers and status codes in one go, and rules that are the same
+arithmetic for every report (identities, negative counts, blank tables) can be
+evaluated on the whole array at once. Each report still gets its own
+:class:`~gongkai.rules.grids.Grid` (views into the arrays), so per-report rules
+read it exactly as before. A report whose table is a DataFrame goes through
+:func:`~gongkai.rules.grids.build_grid` and is copied into its slice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
+from typing import Any
+
+import numpy as np
+
+from gongkai.celltable import CellRecord, CellTable, FrameTemplate
+from gongkai.report import Report
+from gongkai.rules.grids import (
+    MISSING,
+    NUMBER,
+    STATUS_CODES,
+    UNKNOWN_STATUS,
+    Grid,
+    ReportGrids,
+    _places,
+    axes,
+    build_grid,
+    detect_format,
+)
+
+TABLES = (2, 3, 4)
+_VALUE = itemgetter(0)  # CellRecord.value
+_STATUS = itemgetter(2)  # CellRecord.cell_status
+
+
+class _StatusCodes(dict):
+    """Status codes by name; an unknown status reads as text."""
+
+    def __missing__(self, key: str) -> int:
+        return UNKNOWN_STATUS
+
+
+_CODES = _StatusCodes(STATUS_CODES)
+
+
+class RecordField(Sequence):
+    """One field of a table's records by cell position (the raw text or the source line), without copying."""
+
+    __slots__ = ("field", "records")
+
+    def __init__(self, records: Sequence[CellRecord], field: int) -> None:
+        self.records = records
+        self.field = field
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __getitem__(self, p: int) -> Any:
+        return self.records[p][self.field]
+
+
+@dataclass
+class GridBatch:
+    """Per table, the values and status codes of every report (report × row × column), and each report's grids."""
+
+    values: dict[int, np.ndarray]  # float, NaN unless the cell is a number
+    status: dict[int, np.ndarray]  # int8 status codes
+    reports: list[ReportGrids]
+
+    def __len__(self) -> int:
+        return len(self.reports)
+
+
+def _fill_from_records(
+    values: np.ndarray,
+    status: np.ndarray,
+    grids: list[Grid | None],
+    table: int,
+    template: FrameTemplate,
+    members: list[tuple[int, CellTable]],
+) -> None:
+    """Place the records of every report sharing ``template``, as :func:`~gongkai.rules.grids.cells_grid` does."""
+    ax = axes(table)
+    (gr, gc), order, pos = _places(template, table)
+    n_cells = len(template)
+    if n_cells:
+        flat = list(chain.from_iterable(c.records for _, c in members))
+        shape = (len(members), n_cells)
+        vals = np.array(list(map(_VALUE, flat)), dtype=float).reshape(shape)[:, order]  # None becomes NaN
+        codes = np.fromiter(map(_CODES.__getitem__, map(_STATUS, flat)), np.int8, len(flat))
+        codes = codes.reshape(shape)[:, order]
+        codes[(codes == NUMBER) & np.isnan(vals)] = UNKNOWN_STATUS
+        at = np.array([k for k, _ in members])[:, None]
+        status[at, gr, gc] = codes
+        values[at, gr, gc] = np.where(codes == NUMBER, vals, np.nan)
+    for k, cells in members:
+        records = cells.records
+        grids[k] = Grid(ax, values[k], status[k], pos, RecordField(records, 1), RecordField(records, 3), records)
+
+
+def batch_grids(reports: Sequence[Report]) -> GridBatch:
+    """The grids of every report, built per table for the whole batch; same grids as :func:`report_grids`."""
+    n = len(reports)
+    values: dict[int, np.ndarray] = {}
+    status: dict[int, np.ndarray] = {}
+    per_table: dict[int, list[Grid | None]] = {}
+    for table in TABLES:
+        ax = axes(table)
+        shape = (n, len(ax.rows), len(ax.cols))
+        v = values[table] = np.full(shape, np.nan)
+        s = status[table] = np.full(shape, MISSING, dtype=np.int8)
+        grids: list[Grid | None] = [None] * n
+        groups: dict[FrameTemplate, list[tuple[int, CellTable]]] = {}
+        for k, report in enumerate(reports):
+            cells = report.cells(table)
+            if cells is not None:
+                groups.setdefault(cells.template, []).append((k, cells))
+                continue
+            g = build_grid(getattr(report, f"table{table}"), table)
+            v[k] = g.values
+            s[k] = g.status
+            grids[k] = Grid(ax, v[k], s[k], g.pos, g.raw, g.lines)
+        for template, members in groups.items():
+            _fill_from_records(v, s, grids, table, template, members)
+        per_table[table] = grids
+    out = []
+    for k, report in enumerate(reports):
+        t2, t3, t4 = (per_table[t][k] for t in TABLES)
+        out.append(ReportGrids(detect_format(report, t2, t3), t2, t3, t4))  # type: ignore[arg-type]
+    return GridBatch(values, status, out)
