@@ -28,7 +28,7 @@ test: setup
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks/
 
 bench: setup
-	$(BIN)/python benchmarks/bench_parse.py
+	$(BIN)/python benchmarks/bench_parse.py --tables
 	$(BIN)/python benchmarks/bench_render.py
 
 clean:

@@ -48,7 +48,7 @@ class Timing:
         return f"{cpu:8.0f}/s cpu {wall:8.0f}/s wall"
 
 
-REPEAT = 3  # --repeat: each measurement is the best of this many runs
+REPEAT = 5  # --repeat: each measurement is the best of this many runs
 
 
 def timed(fn: Callable[[], object], count: int) -> Timing:
@@ -147,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--docx", action="store_true", help="also time the .docx fixtures")
     ap.add_argument("--pdf", action="store_true", help="also time the .pdf fixtures")
     ap.add_argument("--office-repeat", type=int, default=3, help="times each office fixture is parsed")
-    ap.add_argument("--repeat", type=int, default=3, help="runs per measurement, the fastest kept (default 3)")
+    ap.add_argument("--repeat", type=int, default=5, help="runs per measurement, the fastest kept (default 5)")
     ap.add_argument("--no-pin", action="store_true", help="do not pin the process to one CPU")
     ap.add_argument(
         "--keep-gc", action="store_true", help="parse without sparing the garbage collector (as before that change)"
