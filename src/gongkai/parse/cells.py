@@ -19,18 +19,12 @@ GROUPED = ("info", "{where}: thousands separators in {raw!r}")
 Reading = tuple[float | None, str, tuple[str, str] | None]
 
 
-def read_cell(raw: str, integer: bool) -> Reading:
+def _reading(raw: str, integer: bool) -> Reading:
     """Value, status and the note a cell's text calls for (None when it calls for none).
 
     Decimals in a count table and counts too large to store become ``text`` with an
-    error; thousands separators are kept with an info note. Cached, once per table kind
-    (a cache of one argument is the quickest): cell texts ("0", "12", "/") come back in
-    report after report.
+    error; thousands separators are kept with an info note.
     """
-    return _read_count(raw) if integer else _read_amount(raw)
-
-
-def _reading(raw: str, integer: bool) -> Reading:
     v = read_value(raw)
     if v.status != "number":
         return None, v.status, None
@@ -41,6 +35,8 @@ def _reading(raw: str, integer: bool) -> Reading:
     return v.value, "number", GROUPED if v.grouped else None
 
 
+# Cached, once per table kind (a cache keyed on one argument is the quickest): cell texts ("0", "12", "/")
+# come back in report after report.
 _read_count = lru_cache(maxsize=65536)(partial(_reading, integer=True))
 _read_amount = lru_cache(maxsize=65536)(partial(_reading, integer=False))
 
