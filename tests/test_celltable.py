@@ -14,7 +14,8 @@ from gongkai.celltable import CellTable, batch_frame
 from gongkai.dataset.tables import all_tables
 from gongkai.report import TABLE2_COLUMNS, TABLE3_COLUMNS, TABLE4_COLUMNS, Report
 from gongkai.rules import audit_all
-from gongkai.rules.grids import build_grid, cells_grid
+from gongkai.rules.gridbatch import report_grids
+from gongkai.rules.grids import build_grid
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 SEEDS = sorted(RAW.glob("*.txt"))
@@ -48,7 +49,7 @@ def test_grid_from_records_equals_grid_from_frame(seeds: list[Report], table: in
     for report in seeds:
         cells = report.cells(table)
         assert cells is not None
-        a, b = cells_grid(cells, table), build_grid(cells.frame(), table)
+        a, b = report_grids(report).grid(table), build_grid(cells.frame(), table)
         np.testing.assert_array_equal(a.status, b.status)
         np.testing.assert_array_equal(a.values, b.values)
         np.testing.assert_array_equal(a.pos, b.pos)
@@ -90,7 +91,7 @@ def test_batch_tables_equal_the_concatenated_report_frames(seeds: list[Report]) 
 
 def test_batch_frame_rejects_tables_of_another_shape(seeds: list[Report]) -> None:
     with pytest.raises(ValueError, match="key columns"):
-        batch_frame([("a", seeds[0].cells(3)), ("b", seeds[0].cells(4))], ["row", "applicant"], True)
+        batch_frame([("a", seeds[0].cells(3)), ("b", seeds[0].cells(4))])
 
 
 def test_a_table_needs_a_record_per_template_cell(seeds: list[Report]) -> None:

@@ -10,8 +10,7 @@ import pytest
 
 from gongkai import read_report
 from gongkai.report import Report
-from gongkai.rules.gridbatch import TABLES, batch_grids
-from gongkai.rules.grids import report_grids
+from gongkai.rules.gridbatch import TABLES, batch_grids, report_grids
 from gongkai.rules.sanity import numbers_present
 
 from audit_factories import make_report, set_cell

@@ -29,13 +29,36 @@ from gongkai.rules.grids import (
     UNKNOWN_STATUS,
     Grid,
     ReportGrids,
-    _places,
     axes,
     build_grid,
     detect_format,
 )
 
 TABLES = (2, 3, 4)
+
+
+# Per frame template: where each of its cells sits in the grid, and the grid's position matrix.
+_PLACES: dict[tuple[FrameTemplate, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+def _places(template: FrameTemplate, table: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Grid row, grid column and the position matrix of a template's cells (the same for every report)."""
+    key = (template, table)
+    if key not in _PLACES:
+        ax = axes(table)
+        fields = dict(zip(template.key_names, template.key_values, strict=True))
+        ri = np.array([ax.row_index.get(k, -1) for k in fields[ax.row_field]], dtype=np.int64)
+        ci = np.array([ax.col_index.get(k, -1) for k in fields[ax.col_field]], dtype=np.int64)
+        pos = np.full((len(ax.rows), len(ax.cols)), -1, dtype=np.int32)
+        keep = np.flatnonzero((ri >= 0) & (ci >= 0))[::-1]  # reversed: on duplicate keys the first cell wins
+        pos[ri[keep], ci[keep]] = keep
+        placed = pos >= 0
+        for a in (ri, ci, pos):
+            a.flags.writeable = False
+        _PLACES[key] = (np.nonzero(placed), pos[placed], pos)
+    return _PLACES[key]
+
+
 _VALUE = itemgetter(0)  # CellRecord.value
 _STATUS = itemgetter(2)  # CellRecord.cell_status
 
@@ -86,7 +109,7 @@ def _fill_from_records(
     template: FrameTemplate,
     members: list[tuple[int, CellTable]],
 ) -> None:
-    """Place the records of every report sharing ``template``, as :func:`~gongkai.rules.grids.cells_grid` does."""
+    """Place the records of every report sharing ``template`` in their slices, and give each its grid."""
     ax = axes(table)
     (gr, gc), order, pos = _places(template, table)
     n_cells = len(template)
@@ -106,7 +129,7 @@ def _fill_from_records(
 
 
 def batch_grids(reports: Sequence[Report]) -> GridBatch:
-    """The grids of every report, built per table for the whole batch; same grids as :func:`report_grids`."""
+    """The grids of every report, built per table for the whole batch."""
     n = len(reports)
     values: dict[int, np.ndarray] = {}
     status: dict[int, np.ndarray] = {}
@@ -135,3 +158,8 @@ def batch_grids(reports: Sequence[Report]) -> GridBatch:
         t2, t3, t4 = (per_table[t][k] for t in TABLES)
         out.append(ReportGrids(detect_format(report, t2, t3), t2, t3, t4))  # type: ignore[arg-type]
     return GridBatch(values, status, out)
+
+
+def report_grids(report: Report) -> ReportGrids:
+    """The grids of one report (a batch of one)."""
+    return batch_grids([report]).reports[0]

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 from pandas.api.extensions import ExtensionArray
 
-from gongkai.celltable import CellRecord, CellTable, FrameTemplate
+from gongkai.celltable import CellRecord
 from gongkai.report import Report
 from gongkai.templates import FORMATS, table2_cells, table3_columns, table3_rows, table4_cells
 
@@ -240,52 +240,6 @@ def build_grid(df: pd.DataFrame, table: int) -> Grid:
     return Grid(ax, values, status, pos, raw, lines)
 
 
-# Per frame template: where each of its cells sits in the grid, and the grid's position matrix.
-_PLACES: dict[tuple[FrameTemplate, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-
-
-def _places(template: FrameTemplate, table: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Grid row, grid column and the position matrix of a template's cells (the same for every report)."""
-    key = (template, table)
-    if key not in _PLACES:
-        ax = axes(table)
-        fields = dict(zip(template.key_names, template.key_values, strict=True))
-        ri = np.array([ax.row_index.get(k, -1) for k in fields[ax.row_field]], dtype=np.int64)
-        ci = np.array([ax.col_index.get(k, -1) for k in fields[ax.col_field]], dtype=np.int64)
-        pos = np.full((len(ax.rows), len(ax.cols)), -1, dtype=np.int32)
-        keep = np.flatnonzero((ri >= 0) & (ci >= 0))[::-1]  # reversed: on duplicate keys the first cell wins
-        pos[ri[keep], ci[keep]] = keep
-        placed = pos >= 0
-        for a in (ri, ci, pos):
-            a.flags.writeable = False
-        _PLACES[key] = (np.nonzero(placed), pos[placed], pos)
-    return _PLACES[key]
-
-
-def cells_grid(cells: CellTable, table: int) -> Grid:
-    """:func:`build_grid` for a table still held as records (no DataFrame built)."""
-    ax = axes(table)
-    (gr, gc), order, pos = _places(cells.template, table)
-    values_, raws, statuses, lines, _ = zip(*cells.records, strict=True)
-    vals = np.array(values_, dtype=float)[order]  # None becomes NaN
-    codes = np.array([STATUS_CODES.get(s, UNKNOWN_STATUS) for s in statuses], dtype=np.int8)[order]
-    codes[(codes == NUMBER) & np.isnan(vals)] = UNKNOWN_STATUS
-    shape = (len(ax.rows), len(ax.cols))
-    status = np.full(shape, MISSING, dtype=np.int8)
-    status[gr, gc] = codes
-    values = np.full(shape, np.nan)
-    values[gr, gc] = np.where(codes == NUMBER, vals, np.nan)
-    return Grid(ax, values, status, pos, raws, lines, cells.records)
-
-
-def table_grid(report: Report, table: int) -> Grid:
-    """The grid of one table of a report: from its records when it has them, else from its DataFrame."""
-    cells = report.cells(table)
-    if cells is not None:
-        return cells_grid(cells, table)
-    return build_grid(getattr(report, f"table{table}"), table)
-
-
 @dataclass
 class ReportGrids:
     """The three grids of a report and its format."""
@@ -315,12 +269,6 @@ def detect_format(report: Report, t2: Grid, t3: Grid) -> str | None:
     if report.year is not None:
         return "2019" if report.year < 2021 else "2021"
     return None
-
-
-def report_grids(report: Report) -> ReportGrids:
-    """Grids of all three tables of a report."""
-    t2, t3, t4 = (table_grid(report, n) for n in (2, 3, 4))
-    return ReportGrids(detect_format(report, t2, t3), t2, t3, t4)
 
 
 def keys_for(table: int, fmt: str | None, along: str, keys: Sequence[str]) -> tuple[str, ...]:
