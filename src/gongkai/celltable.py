@@ -150,21 +150,23 @@ class CellTable:
         return all(r.cell_status == "missing" for r in self.records)
 
 
-def batch_frame(tables: Sequence[tuple[str, CellTable]], key_names: Sequence[str], integer: bool) -> pd.DataFrame:
-    """One frame for many reports' tables: report_id, the key columns, then the cell columns.
+def batch_frame(tables: Sequence[tuple[str, CellTable]]) -> pd.DataFrame:
+    """One frame for many reports' tables (at least one, all of the same kind): report_id, the key columns,
+    then the cell columns.
 
     Built column by column from the records of the whole batch: the cost of
     building a DataFrame is paid once per batch, not once per report.
     """
+    first = tables[0][1].template
     report_ids: list[str] = []
-    keys: list[list[str]] = [[] for _ in key_names]
+    keys: list[list[str]] = [[] for _ in first.key_names]
     records: list[CellRecord] = []
     for report_id, table in tables:
-        if tuple(table.template.key_names) != tuple(key_names):
-            raise ValueError(f"{report_id}: key columns {table.template.key_names}, expected {tuple(key_names)}")
+        if (table.template.key_names, table.template.integer) != (first.key_names, first.integer):
+            raise ValueError(f"{report_id}: key columns {table.template.key_names}, expected {first.key_names}")
         report_ids.extend([report_id] * len(table.records))
         for column, values in zip(keys, table.template.key_values, strict=True):
             column.extend(values)
         records.extend(table.records)
-    arrays = [_strings(report_ids), *(_strings(k) for k in keys), *_cell_arrays(records, integer)]
-    return _assemble(arrays, pd.Index(["report_id", *key_names, *CELL_COLUMNS]))
+    arrays = [_strings(report_ids), *(_strings(k) for k in keys), *_cell_arrays(records, first.integer)]
+    return _assemble(arrays, pd.Index(["report_id", *first.key_names, *CELL_COLUMNS]))

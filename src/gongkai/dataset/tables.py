@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gongkai.celltable import CELL_COLUMNS, CellTable, batch_frame
+from gongkai.celltable import CellTable, batch_frame
 from gongkai.report import TABLE2_COLUMNS, TABLE3_COLUMNS, TABLE4_COLUMNS, Report
 
 REPORT_COLUMNS = [
@@ -46,11 +46,9 @@ def reports_table(reports: list[Report]) -> pd.DataFrame:
     return df.astype({c: "string" for c in REPORT_COLUMNS if c != "year"})
 
 
-def _segments(reports: list[Report], table: int, columns: list[str]) -> list[pd.DataFrame]:
+def _segments(reports: list[Report], table: int) -> list[pd.DataFrame]:
     """The table's cells of every report, with report_id: runs of reports still held as records become one
     frame each (:func:`batch_frame`), reports whose DataFrame was built contribute that frame."""
-    keys = [c for c in columns if c not in CELL_COLUMNS]
-    integer = table != 2
     frames: list[pd.DataFrame] = []
     run: list[tuple[str, CellTable]] = []
     for r in reports:
@@ -59,18 +57,18 @@ def _segments(reports: list[Report], table: int, columns: list[str]) -> list[pd.
             run.append((r.report_id, cells))
             continue
         if run:
-            frames.append(batch_frame(run, keys, integer))
+            frames.append(batch_frame(run))
             run = []
         df = getattr(r, f"table{table}")
         if not df.empty:
             frames.append(df.assign(report_id=r.report_id))
     if run:
-        frames.append(batch_frame(run, keys, integer))
+        frames.append(batch_frame(run))
     return frames
 
 
 def _cells(reports: list[Report], attr: str, columns: list[str]) -> pd.DataFrame:
-    frames = _segments(reports, int(attr[-1]), columns)
+    frames = _segments(reports, int(attr[-1]))
     if not frames:
         return pd.DataFrame(columns=["report_id", *columns])
     df = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
