@@ -70,10 +70,6 @@ def detect_text_layout(lines: list[TextLine]) -> str:
     return "one_cell_per_line"
 
 
-def _space_split(text: str) -> tuple[str, list[str]]:
-    return _split_tokens(text.split())
-
-
 def _split_tokens(tokens: list[str]) -> tuple[str, list[str]]:
     """The label (leading tokens, joined) and the values (the trailing tokens that read as values)."""
     k = len(tokens)
@@ -96,7 +92,7 @@ def _pipe_parts(text: str) -> tuple[str, ...]:
 
 
 def _space_parts(text: str) -> tuple[str, ...]:
-    label, values = _space_split(text)
+    label, values = _split_tokens(text.split())
     return (label, *values) if label else tuple(values)
 
 
