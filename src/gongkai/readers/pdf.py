@@ -41,7 +41,8 @@ Output, page by page in vertical order:
   top or bottom margin) and running headers/footers (the same text, digits aside, in the margin of
   at least half of the pages, and of two at least) are dropped, each drop noted.
 
-A PDF without a text layer (scanned images) raises ``UnreadableSource``: it needs OCR first.
+Pages without a text layer (scanned images) are read by OCR (``readers/ocr_pdf.py``); a PDF with no text
+even then raises ``UnreadableSource``.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ import pdfplumber
 from pdfminer.utils import decode_text
 
 from gongkai.readers.base import Block, Cell, SourceDocument, TableBlock, TextLine, UnreadableSource
+from gongkai.readers.ocr_pdf import ocr_pages, place_pages
 
 BORDER_TOLERANCE = 4.0  # points: column borders closer than this are the same border
 MARGIN_SHARE = 0.12  # top and bottom share of the page height where headers, footers, page numbers sit
@@ -137,15 +139,15 @@ def read_pdf(path: Path, data: bytes, sha256: str) -> SourceDocument:
         raise
     except Exception as exc:  # pdfminer raises many types for damaged or encrypted files
         raise UnreadableSource(f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
-    if not any(page.items for page in pages):
-        raise UnreadableSource(
-            f"{path.name}: the PDF has no text layer (scanned images?); it needs OCR before it can be read"
-        )
-    for page in pages:
-        if not page.items:
-            notes.append(f"page {page.number}: no text (an image or an empty page)")
+    # OCR hook (readers/ocr_pdf.py): pages without a text layer are read from their image.
+    scanned = ocr_pages(data, [page.number for page in pages if not page.items])
+    for number, reading in scanned.items():
+        notes.append(f"page {number}: no text layer, read by OCR")
+        notes.extend(reading.notes)
+    if not any(page.items for page in pages) and not any(r.blocks for r in scanned.values()):
+        raise UnreadableSource(f"{path.name}: the PDF has no text layer, and OCR found no text on its pages")
     _drop_margins(pages, notes)
-    blocks = _assemble(pages, notes)
+    blocks = place_pages(_assemble(pages, notes), scanned)
     return SourceDocument(
         path=path, sha256=sha256, kind="pdf", encoding=None, blocks=blocks, notes=notes, metadata=metadata
     )
