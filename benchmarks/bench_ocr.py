@@ -47,9 +47,10 @@ def score(path: Path, truth: dict) -> dict:
             in_failure = f"{row}/{column}=" in failed_evidence or f"{column}/{row}=" in failed_evidence
             low = confidence is not None and confidence < LOW_CONFIDENCE
             caught += low or in_failure or cell is None or cell["cell_status"] in ("missing", "text")
+            raw, kind = (cell["raw"], cell["cell_status"]) if cell is not None else (None, "absent")
             wrong.append(
-                f"t{table} {key}: read {cell['raw'] if cell is not None else None!r} ({cell['cell_status'] if cell is not None else 'absent'}, "
-                f"conf {confidence}), truth {value}{' caught' if low or in_failure else ''}"
+                f"t{table} {key}: read {raw!r} ({kind}, conf {confidence}), truth {value}"
+                f"{' caught' if low or in_failure else ''}"
             )
     return {"file": path.name, "seconds": round(seconds, 2), "exact": exact, "cells": total,
             "caught": caught, "wrong": wrong, "status": report.status}

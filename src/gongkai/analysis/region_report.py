@@ -228,7 +228,7 @@ def carry_over_view(audit: RegionAudit) -> pd.DataFrame:
 
 def _number(t3: pd.DataFrame, rid: str, row: str) -> int | None:
     hit = t3[(t3["report_id"] == rid) & (t3["row"] == row) & (t3["applicant"] == "total")]
-    if hit.empty or hit["cell_status"].iloc[0] not in ("number", "inferred") or pd.isna(hit["value"].iloc[0]):
+    if hit.empty or hit["cell_status"].iloc[0] not in ("number", "inferred", "ocr") or pd.isna(hit["value"].iloc[0]):
         return None
     return int(hit["value"].iloc[0])
 

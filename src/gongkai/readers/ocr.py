@@ -22,8 +22,8 @@ import numpy as np
 
 from gongkai.readers import ocr_engine
 from gongkai.readers.base import Block, Cell, TableBlock, TextLine
-from gongkai.readers.ocr_ref import LOW_CONFIDENCE, ocr_confidence, ocr_ref
 from gongkai.readers.ocr_grid import ImageTable, deskew, find_tables, ink, text_height
+from gongkai.readers.ocr_ref import LOW_CONFIDENCE, ocr_confidence, ocr_ref
 
 INSET = 3  # pixels cut from each side of a cell, so its ruling lines are not read as ink
 MIN_INK = 12  # ink pixels: a cell with fewer is empty (specks of the scan)

@@ -32,7 +32,7 @@ class Found(NamedTuple):
 
 
 @cache
-def _engine():  # noqa: ANN202 - the library's own type
+def _engine():
     from rapidocr_onnxruntime import RapidOCR  # imported here: heavy, and only scans need it
 
     return RapidOCR(intra_op_num_threads=THREADS, inter_op_num_threads=THREADS)

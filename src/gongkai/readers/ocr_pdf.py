@@ -1,10 +1,10 @@
 """PDF pages without a text layer (scans) read by OCR: rendered with pypdfium2, then ``ocr.read_page_image``.
 
 ``readers/pdf.py`` calls :func:`ocr_pages` for the pages where it found no text. A table that ends one
-page and continues at the top of the next (the same column borders) is merged into one block, and a
-row cut in two by the page break is joined (the continuation's cells that are not numbers are appended
-to the row above when the continuation has no number of its own), each merge noted, as ``pdf.py`` does
-for ruled tables with a text layer.
+page and continues at the top of the next (with no more grid columns; aligned on the right, where the
+value columns are) is merged into one block, and a row cut in two by the page break is joined (the
+continuation's cells are appended to the row above when the continuation has no number of its own),
+each merge noted, as ``pdf.py`` does for ruled tables with a text layer.
 """
 
 from __future__ import annotations
@@ -75,12 +75,27 @@ def _merge_continued(readings: dict[int, PageReading]) -> None:
         upper, lower = upper_items[-1], lower_items[0]
         if not (isinstance(upper, TableBlock) and isinstance(lower, TableBlock)):
             continue
-        if len(upper.rows[0]) != len(lower.rows[0]):
+        if len(lower.rows[0]) > len(upper.rows[0]):
             continue
-        merged = _join(upper, lower, readings[n].notes)
+        merged = _join(upper, _widen(lower, len(upper.rows[0])), readings[n].notes)
         readings[n].blocks[readings[n].blocks.index(upper)] = merged
         below.blocks.remove(lower)
         readings[n].notes.append(f"the table ending page {n} continues on page {n + 1}: merged into one table")
+
+
+def _widen(table: TableBlock, width: int) -> TableBlock:
+    """A continuation with fewer grid columns (label columns merged on its page), aligned on the right.
+
+    The value columns are the rightmost; the continuation's first column is repeated over the extra
+    label columns on the left, as a merged cell.
+    """
+    extra = width - len(table.rows[0])
+    if extra <= 0:
+        return table
+    rows = [[row[0]] * extra + list(row) for row in table.rows]
+    spanned = {(r, c + extra) for r, c in table.spanned}
+    spanned |= {(r, c) for r in range(len(rows)) for c in range(1, extra + 1)}
+    return TableBlock(rows=rows, spanned=spanned)
 
 
 def _join(upper: TableBlock, lower: TableBlock, notes: list[str]) -> TableBlock:
