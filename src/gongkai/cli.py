@@ -8,6 +8,7 @@ from pathlib import Path
 
 from gongkai.dataset.build import BuildResult, build
 from gongkai.publish.cli import add_audit_subcommand
+from gongkai.review import summary_lines
 
 
 def _summary(result: BuildResult, out_dir: Path) -> str:
@@ -30,6 +31,7 @@ def _summary(result: BuildResult, out_dir: Path) -> str:
         unresolved = reports[reports["division_code"].isna() & reports["issuer"].notna()]["issuer"].unique()
         if len(unresolved):
             lines.append("  issuers without a region: " + ", ".join(unresolved))
+    lines += summary_lines(result.tables)
     bad = reports[reports["status"] != "ok"]
     for _, r in bad.iterrows():
         lines.append(f"  {r['status']:<8}{r['report_id']}: {r['message']}")
