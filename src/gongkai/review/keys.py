@@ -142,3 +142,36 @@ def _common_prefix(keys: list[str]) -> str:
     first, last = min(keys), max(keys)
     n = next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), min(len(first), len(last)))
     return first[:n]
+
+
+@cache
+def _printed(table: int, axis: int) -> dict[str, str]:
+    """Key → its official label, for one axis of a table (the first format's when they differ)."""
+    out: dict[str, str] = {}
+    if table == 2:
+        for fmt in FORMATS:
+            for c in table2_cells(fmt):
+                key, label = (c.category, c.category_label) if axis == 0 else (c.measure, c.measure_label)
+                out.setdefault(key, label)
+    elif table == 3:
+        items = (
+            [(r.key, r.label) for f in FORMATS for r in table3_rows(f)]
+            if axis == 0
+            else [(c.key, c.label) for c in table3_columns()]
+        )
+        for key, label in items:
+            out.setdefault(key, label)
+    else:
+        for c in table4_cells():
+            out.setdefault(*((c.proceeding, c.proceeding_label) if axis == 0 else (c.outcome, c.outcome_label)))
+    return out
+
+
+def printed_label(table: int, axis: int, key: str) -> str:
+    """The label a key is printed with in the report (a row glob: its group's, ``denied_*`` → （三）不予公开),
+    or the key itself when it has none."""
+    if table == 3 and axis == 0 and key.endswith("*"):
+        groups = {r.group for f in FORMATS for r in table3_rows(f) if r.key.startswith(key[:-1])}
+        if len(groups) == 1:
+            return groups.pop()
+    return _printed(table, axis).get(key, key)
