@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import html as lxml_html
 
 from gongkai import read_report
 from gongkai.cli import main
@@ -204,7 +205,7 @@ def test_bad_rows_are_reported_by_line_and_the_rest_applies(tmp_path):
 
 def test_a_file_in_gb18030_is_read_and_an_undecodable_one_reported(tmp_path):
     raw = _raw_copy(tmp_path)
-    text = "report_id,table,row,column,value,note\n" f"{JINCHENG},表三,(一)予以公开,自然人,231,Excel 另存为\n"
+    text = f"report_id,table,row,column,value,note\n{JINCHENG},表三,(一)予以公开,自然人,231,Excel 另存为\n"
     (raw / "corrections.csv").write_bytes(text.encode("gb18030"))
     corrections, issues = read_corrections(raw)
     assert [(c.row, c.column, c.note) for c in corrections] == [("granted", "natural_person", "Excel 另存为")]
@@ -258,7 +259,9 @@ def test_a_review_whose_finding_is_gone_is_listed_as_stale(tmp_path):
 
 
 def test_build_writes_and_prints_the_judgement_tables(tmp_path, capsys):
-    raw = _raw_copy(tmp_path, "nosuch.txt,3,granted,total,1,\n", f"{JINCHENG},t3.row_total,3,granted,total,confirmed,\n")
+    raw = _raw_copy(
+        tmp_path, "nosuch.txt,3,granted,total,1,\n", f"{JINCHENG},t3.row_total,3,granted,total,confirmed,\n"
+    )
     out = tmp_path / "processed"
     assert main(["build", str(raw), str(out)]) == 0
     printed = capsys.readouterr().out
@@ -347,7 +350,12 @@ def test_generated_correction_audits_as_the_corrected_source(seed, layout, table
     pd.testing.assert_frame_equal(a.claims, b.claims)
     base = audit_all([original])
     changed = a.checks.compare(base.checks)
-    rules = set(a.checks.loc[changed.index, "rule"]) - {"claim.count", "claim.share", "claim.pct_truncated", "claim.yoy"}
+    rules = set(a.checks.loc[changed.index, "rule"]) - {
+        "claim.count",
+        "claim.share",
+        "claim.pct_truncated",
+        "claim.yoy",
+    }
     assert rules <= set(IDENTITY_RULES)
     if value == cell.value:
         assert changed.empty
@@ -355,3 +363,59 @@ def test_generated_correction_audits_as_the_corrected_source(seed, layout, table
         assert rules, "every cell of tables 3 and 4 is in an identity: changing one breaks it"
     # the original report is untouched: its records are not the corrected ones
     assert original.cells(table) is not corrected.cells(table)
+
+
+# The region page and the index: reviewed findings apart from unreviewed ones, counted per region.
+
+
+@pytest.fixture(scope="module")
+def reviewed_site(tmp_path_factory):
+    """The seeds built with the planted 231 as a correction, its row total confirmed and its outcome total
+    dismissed, and one stale review."""
+    raw = _raw_copy(
+        tmp_path_factory.mktemp("site"),
+        f"{JINCHENG},3,granted,natural_person,231,\n",
+        f"{JINCHENG},t3.row_total,3,granted,total,confirmed,misprint in the report\n"
+        f"{JINCHENG},t3.outcome_total,3,（七）总计,自然人,dismissed,follows from the same cell\n"
+        f"{JINCHENG},t3.row_total,3,carried_over,total,confirmed,an old finding\n",
+    )
+    processed = raw.parent / "processed"
+    assert main(["build", str(raw), str(processed)]) == 0
+    return processed
+
+
+def test_region_page_shows_reviewed_findings_apart(reviewed_site):
+    from gongkai.analysis import region_report as rr
+    from gongkai.analysis import reviewed
+    from gongkai.analysis.region_data import load_region
+
+    audit = rr.build_audit(load_region(reviewed_site, "晋城市"))
+    section = next(s for s in rr.report_sections(audit) if JINCHENG in s.heading)
+    shown_rules = set(section.findings[rr.labels()["rule"]])
+    assert not {"t3.row_total", "t3.outcome_total"} & shown_rules  # reviewed: not among the unreviewed
+    confirmed = reviewed.reviewed_findings(audit, "confirmed")
+    dismissed = reviewed.reviewed_findings(audit, "dismissed")
+    assert confirmed[rr.labels()["rule"]].tolist() == ["t3.row_total"]
+    assert confirmed[rr.labels()["review_note"]].tolist() == ["misprint in the report"]
+    assert dismissed[rr.labels()["rule"]].tolist() == ["t3.outcome_total"]
+    assert "已确认 1 条，已排除 1 条" in reviewed.review_markdown(audit)
+    assert "1 条复核已失效" in reviewed.review_markdown(audit)
+    assert reviewed.stale_reviews_table(audit)[rr.labels()["line"]].tolist() == [4]
+    # the dismissed outcome total paints nothing (so no crossing suspect); the confirmed row total still does
+    doc = lxml_html.fromstring(section.table3.to_html())
+
+    def cells(css: str) -> list[str]:
+        return [td.text_content() for td in doc.xpath(f'//td[contains(concat(" ", @class, " "), " {css} ")]')]
+
+    assert cells("gk-fail") == ["226"] and cells("gk-suspect") == []
+    assert cells("gk-corrected") == ["231†"]
+
+
+def test_index_counts_verdicts_per_region(reviewed_site):
+    from gongkai.analysis.data import load_table
+    from gongkai.publish.index import review_counts
+
+    counts = review_counts(load_table(reviewed_site, "reports"), load_table(reviewed_site, "findings"))
+    assert counts.loc["山西省/晋城市"].to_dict() == {"confirmed": 1, "dismissed": 1, "unreviewed": 4}
+    assert counts.loc["山西省"].to_dict() == counts.loc["山西省/晋城市"].to_dict()
+    assert "山东省" not in counts.index or counts.loc["山东省"].sum() == 0
