@@ -22,6 +22,7 @@ from lxml import html as lxml_html
 from gongkai import read_report
 from gongkai.cli import main
 from gongkai.dataset.build import build
+from gongkai.report import ParseIssue, Report
 from gongkai.review.corrections import apply_corrections
 from gongkai.review.inputs import Correction, read_corrections
 from gongkai.review.keys import KeyError_, resolve_finding_key, resolve_key
@@ -201,6 +202,22 @@ def test_bad_rows_are_reported_by_line_and_the_rest_applies(tmp_path):
     assert t3.loc[t3["cell_status"] == "corrected", ["row", "applicant", "value"]].values.tolist() == [
         ["granted", "natural_person", 231]
     ]
+
+
+def test_a_correction_of_a_report_without_tables_is_reported():
+    failed = Report("broken.pdf", "raw/broken.pdf", "", issues=[ParseIssue("error", "file", "not a PDF")])
+    [out], problems = apply_corrections([failed], [Correction(2, "broken.pdf", 3, "granted", "total", 1.0, "")])
+    assert out.table3.empty and out.issues == failed.issues
+    assert [(p.line, p.severity) for p in problems] == [(2, "error")]
+    assert "table 3 of broken.pdf has no cell granted/total" in problems[0].message
+
+
+def test_corrections_leave_the_parsed_report_as_it_was():
+    report = read_report(RAW / JINCHENG, report_id=JINCHENG)
+    before = report.cells(3)
+    [out], _ = apply_corrections([report], [Correction(2, JINCHENG, 3, "granted", "natural_person", 231.0, "")])
+    assert report.cells(3) is before and "corrected" not in {r.cell_status for r in before.records}
+    assert len(out.issues) == len(report.issues) + 1
 
 
 def test_a_file_in_gb18030_is_read_and_an_undecodable_one_reported(tmp_path):

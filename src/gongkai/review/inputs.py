@@ -112,7 +112,9 @@ def _rows(path: Path, required: tuple[str, ...], issues: list[InputIssue]) -> It
         if len(cells) > len(header):
             issues.append(InputIssue(name, line, "error", f"{len(cells)} cells for {len(header)} columns"))
             continue
-        yield line, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
+        row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
+        row["report_id"] = row.get("report_id", "").replace("\\", "/")  # a path typed on Windows
+        yield line, row
 
 
 def _cell_keys(name: str, line: int, row: dict[str, str]) -> tuple[int, str, str]:

@@ -40,7 +40,7 @@ def attach_reviews(
     findings: pd.DataFrame, reviews: Sequence[Review], report_ids: Iterable[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``findings`` with ``review`` and ``review_note`` (a new frame), and the stale reviews."""
-    keys = finding_keys(findings)
+    keys = finding_keys(findings) if reviews else [None] * len(findings)
     at: dict[tuple, list[int]] = {}
     for i, key in enumerate(keys):
         at.setdefault(key, []).append(i)
