@@ -25,7 +25,7 @@ from gongkai.dataset.build import build
 from gongkai.report import ParseIssue, Report
 from gongkai.review.corrections import apply_corrections
 from gongkai.review.inputs import Correction, read_corrections
-from gongkai.review.keys import KeyError_, resolve_finding_key, resolve_key
+from gongkai.review.keys import BadEntry, resolve_finding_key, resolve_key
 from gongkai.rules import audit_all
 from gongkai.synthetic import TruthCell, random_tables, render
 from gongkai.synthetic.generate import SyntheticTables
@@ -168,9 +168,9 @@ def test_finding_keys_accept_printed_labels_and_groups(table, axis, text, key):
 
 
 def test_a_label_of_a_group_or_of_nothing_is_not_a_cell():
-    with pytest.raises(KeyError_, match="group"):
+    with pytest.raises(BadEntry, match="group"):
         resolve_key(3, 1, "法人或其他组织")
-    with pytest.raises(KeyError_, match="no applicant"):
+    with pytest.raises(BadEntry, match="no applicant"):
         resolve_key(3, 1, "外国人")
 
 

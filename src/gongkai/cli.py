@@ -79,7 +79,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     """List one report's findings with the reviews.csv line of each (and, with --cells, its cells)."""
-    from gongkai.review.listing import build_listing, render_listing
+    from gongkai.analysis.review_listing import build_listing, render_listing
 
     file = Path(args.file)
     raw = Path(args.raw_dir) if args.raw_dir else file.parent

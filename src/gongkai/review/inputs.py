@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from gongkai.review.keys import KEY_FIELDS, KeyError_, resolve_finding_key, resolve_key, resolve_table
+from gongkai.review.keys import KEY_FIELDS, BadEntry, resolve_finding_key, resolve_key, resolve_table
 
 CORRECTIONS_NAME = "corrections.csv"
 REVIEWS_NAME = "reviews.csv"
@@ -117,14 +117,14 @@ def _rows(path: Path, required: tuple[str, ...], issues: list[InputIssue]) -> It
         yield line, row
 
 
-def _cell_keys(name: str, line: int, row: dict[str, str]) -> tuple[int, str, str]:
-    """Table, row and column of a row naming a cell, resolved to canonical keys (raises KeyError_)."""
+def _cell_keys(row: dict[str, str]) -> tuple[int, str, str]:
+    """Table, row and column of a row naming a cell, resolved to canonical keys (raises BadEntry)."""
     table = resolve_table(row["table"])
     keys = []
     for axis, field in enumerate(KEY_FIELDS[table]):
         text = row[("row", "column")[axis]]
         if not text:
-            raise KeyError_(f"no {('row', 'column')[axis]} ({field} of table {table})")
+            raise BadEntry(f"no {('row', 'column')[axis]} ({field} of table {table})")
         keys.append(resolve_key(table, axis, text))
     return table, keys[0], keys[1]
 
@@ -134,11 +134,11 @@ def _value(text: str, table: int) -> float:
     try:
         value = float(text.replace(",", ""))
     except ValueError:
-        raise KeyError_(f"value {text!r} is not a number") from None
+        raise BadEntry(f"value {text!r} is not a number") from None
     if not math.isfinite(value):
-        raise KeyError_(f"value {text!r} is not a number")
+        raise BadEntry(f"value {text!r} is not a number")
     if table in (3, 4) and (value != int(value) or value < 0):
-        raise KeyError_(f"value {text!r}: table {table} counts are whole numbers ≥ 0")
+        raise BadEntry(f"value {text!r}: table {table} counts are whole numbers ≥ 0")
     return value
 
 
@@ -153,10 +153,10 @@ def read_corrections(raw_dir: Path) -> tuple[list[Correction], list[InputIssue]]
         rid = row["report_id"]
         try:
             if not rid:
-                raise KeyError_("no report_id")
-            table, r, c = _cell_keys(path.name, line, row)
+                raise BadEntry("no report_id")
+            table, r, c = _cell_keys(row)
             corr = Correction(line, rid, table, r, c, _value(row["value"], table), row["note"])
-        except KeyError_ as exc:
+        except BadEntry as exc:
             issues.append(InputIssue(path.name, line, "error", f"{exc}: not applied", rid or None))
             continue
         if corr.cell in out:
@@ -181,13 +181,13 @@ def read_reviews(raw_dir: Path, known_rules: frozenset[str]) -> tuple[list[Revie
         rid, rule, verdict = row["report_id"], row["rule"], row["verdict"].lower()
         try:
             if not rid:
-                raise KeyError_("no report_id")
+                raise BadEntry("no report_id")
             if rule not in known_rules:
-                raise KeyError_(f"unknown rule {rule!r}")
+                raise BadEntry(f"unknown rule {rule!r}")
             if verdict not in VERDICTS:
-                raise KeyError_(f"unknown verdict {row['verdict']!r} (expected {' or '.join(VERDICTS)})")
+                raise BadEntry(f"unknown verdict {row['verdict']!r} (expected {' or '.join(VERDICTS)})")
             table, r, c = _finding_keys(row)
-        except KeyError_ as exc:
+        except BadEntry as exc:
             issues.append(InputIssue(path.name, line, "error", f"{exc}: not applied", rid or None))
             continue
         review = Review(line, rid, rule, table, r, c, verdict, row["note"])

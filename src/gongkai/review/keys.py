@@ -15,14 +15,14 @@ from functools import cache
 
 from gongkai.templates import FORMATS, label_phrases, table2_cells, table3_columns, table3_rows, table4_cells
 
-TABLES = (2, 3, 4)
 KEY_FIELDS = {2: ("category", "measure"), 3: ("row", "applicant"), 4: ("proceeding", "outcome")}
 TABLE_NAMES = {"2": 2, "3": 3, "4": 4, "二": 2, "三": 3, "四": 4, "表二": 2, "表三": 3, "表四": 4}
 _NUMBERING = re.compile(r"^(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])")
 
 
-class KeyError_(ValueError):
-    """A table, row or column that names nothing (or several things); the message says which."""
+class BadEntry(ValueError):
+    """Something a researcher wrote that cannot be used (a table, row or column naming nothing or several
+    things, a value that is not a count); the message says which."""
 
 
 def normalise(text: str) -> str:
@@ -95,12 +95,12 @@ def resolve_table(text: str) -> int:
     """2, 3 or 4 from "3", "三" or "表三"."""
     table = TABLE_NAMES.get(normalise(text))
     if table is None:
-        raise KeyError_(f"unknown table {text!r} (expected 2, 3 or 4)")
+        raise BadEntry(f"unknown table {text!r} (expected 2, 3 or 4)")
     return table
 
 
 def resolve_key(table: int, axis: int, text: str) -> str:
-    """The canonical key that ``text`` names on one axis of a table; raises :class:`KeyError_` otherwise."""
+    """The canonical key that ``text`` names on one axis of a table; raises :class:`BadEntry` otherwise."""
     field = KEY_FIELDS[table][axis]
     if text in canonical_keys(table, axis):
         return text
@@ -109,15 +109,15 @@ def resolve_key(table: int, axis: int, text: str) -> str:
         if lookup and len(lookup) == 1:
             return lookup[0]
         if lookup:
-            raise KeyError_(f"table {table} {field} {text!r} is ambiguous: {', '.join(lookup)}")
+            raise BadEntry(f"table {table} {field} {text!r} is ambiguous: {', '.join(lookup)}")
     if spelled in _groups(table, axis) or _bare(text) in _groups(table, axis):
-        raise KeyError_(f"table {table} {field} {text!r} names a group of cells, not one {field}")
+        raise BadEntry(f"table {table} {field} {text!r} names a group of cells, not one {field}")
     hits = {k for phrase, keys in _phrases(table, axis).items() if phrase in spelled for k in keys}
     if len(hits) == 1:
         return hits.pop()
     if hits:
-        raise KeyError_(f"table {table} {field} {text!r} is ambiguous: {', '.join(sorted(hits))}")
-    raise KeyError_(f"table {table} has no {field} {text!r} (neither a key nor a printed label)")
+        raise BadEntry(f"table {table} {field} {text!r} is ambiguous: {', '.join(sorted(hits))}")
+    raise BadEntry(f"table {table} has no {field} {text!r} (neither a key nor a printed label)")
 
 
 def resolve_finding_key(table: int, axis: int, text: str) -> str:
@@ -125,7 +125,7 @@ def resolve_finding_key(table: int, axis: int, text: str) -> str:
     or, when neither, the text as written (a finding may be keyed by something that is not a cell)."""
     try:
         return resolve_key(table, axis, text)
-    except KeyError_:
+    except BadEntry:
         pass
     if table == 3 and axis == 0:
         wanted = {normalise(text), _bare(text)}

@@ -1,5 +1,7 @@
 """``gongkai review FILE``: one report's findings with the reviews.csv line to paste for each.
 
+The terminal view; reading and applying the two files is ``gongkai.review``.
+
 The findings are those of the last ``gongkai build`` when the processed tables
 hold this report unchanged (same sha256): cross-year rules need the other years,
 so only the build's findings are the ones reviews.csv is matched against.
@@ -16,9 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from gongkai.analysis.data import load_table, processed_exists
+from gongkai.dataset.build import parse_one
 from gongkai.report import Report
 from gongkai.review import Judgements
 from gongkai.review.keys import KEY_FIELDS, printed_label
+from gongkai.rules import audit_all
 
 
 @dataclass
@@ -37,8 +42,6 @@ def _csv_line(values: list[object]) -> str:
 
 def _processed_findings(processed: Path | None, report: Report) -> pd.DataFrame | None:
     """The build's findings of this report, when the processed tables hold it as it is now."""
-    from gongkai.analysis.data import load_table, processed_exists
-
     if processed is None or not processed_exists(processed):
         return None
     reports = load_table(processed, "reports", report_ids=[report.report_id])
@@ -50,9 +53,6 @@ def _processed_findings(processed: Path | None, report: Report) -> pd.DataFrame 
 
 def build_listing(file: Path, raw_dir: Path, processed: Path | None) -> Listing:
     """Parse (and correct) one report, find its findings, attach the verdicts of raw_dir/reviews.csv."""
-    from gongkai.dataset.build import parse_one
-    from gongkai.rules import audit_all
-
     judgements = Judgements.read(raw_dir)
     report = parse_one(file, file.resolve().relative_to(raw_dir.resolve()).as_posix())
     [report] = judgements.correct([report])
