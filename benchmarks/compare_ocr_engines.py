@@ -40,7 +40,9 @@ def tesseract(strips: list) -> list[ocr_engine.Reading]:
 def main(picture: str, truth_file: str) -> None:
     image = cv2.imread(picture, cv2.IMREAD_GRAYSCALE)
     want: dict[str, list] = {}
-    for key, (value, _) in json.load(open(truth_file, encoding="utf-8"))["3"].items():
+    with open(truth_file, encoding="utf-8") as f:
+        truth = json.load(f)["3"]
+    for key, (value, _) in truth.items():
         want.setdefault(key.split("|")[0], []).append(value)
     expected = list(want.values())
     for name, recognise in (("rapidocr", ocr_engine.recognise), ("tesseract", tesseract)):
