@@ -151,7 +151,7 @@ def test_the_grid_is_found_from_the_ruling_lines(widths, heights, angle, merge) 
     image = _drawn_table(widths, heights, merged, angle)
     upright, turned = deskew(image)
     if sum(widths) >= 400 and len(heights) >= 3:  # a small grid has too few lines to measure its angle closely
-        assert math.isclose(turned, -angle, abs_tol=0.1)
+        assert math.isclose(turned, -angle, abs_tol=0.15)  # 0.15° is under a pixel across such a grid
     tables, _ = find_tables(upright)
     assert len(tables) == 1
     table = tables[0]

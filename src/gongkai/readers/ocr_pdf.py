@@ -64,23 +64,29 @@ def _significant(blocks: list[Block]) -> list[Block]:
 
 
 def _merge_continued(readings: dict[int, PageReading]) -> None:
-    """Merge a table ending page n with one starting page n + 1 when their grids have as many columns."""
+    """Merge a table ending page n with one starting page n + 1 when it has no more grid columns.
+
+    A table may run over several pages: the page whose only block was merged into the page above
+    passes the open table on to the next page.
+    """
+    open_table: tuple[PageReading, TableBlock, int] | None = None  # the reading holding it, it, its page
     for n in sorted(readings):
-        below = readings.get(n + 1)
-        if below is None:
-            continue
-        upper_items, lower_items = _significant(readings[n].blocks), _significant(below.blocks)
-        if not upper_items or not lower_items:
-            continue
-        upper, lower = upper_items[-1], lower_items[0]
-        if not (isinstance(upper, TableBlock) and isinstance(lower, TableBlock)):
-            continue
-        if len(lower.rows[0]) > len(upper.rows[0]):
-            continue
-        merged = _join(upper, _widen(lower, len(upper.rows[0])), readings[n].notes)
-        readings[n].blocks[readings[n].blocks.index(upper)] = merged
-        below.blocks.remove(lower)
-        readings[n].notes.append(f"the table ending page {n} continues on page {n + 1}: merged into one table")
+        reading = readings[n]
+        items = _significant(reading.blocks)
+        if open_table is not None and items and isinstance(items[0], TableBlock) and open_table[2] == n - 1:
+            holder, upper, _ = open_table
+            lower = items[0]
+            if len(lower.rows[0]) <= len(upper.rows[0]):
+                merged = _join(upper, _widen(lower, len(upper.rows[0])), holder.notes)
+                holder.blocks[holder.blocks.index(upper)] = merged
+                reading.blocks.remove(lower)
+                holder.notes.append(f"the table ending page {n - 1} continues on page {n}: merged into one table")
+                items = items[1:]
+                if not items:
+                    open_table = (holder, merged, n)
+                    continue
+        last = items[-1] if items else None
+        open_table = (reading, last, n) if isinstance(last, TableBlock) else None
 
 
 def _widen(table: TableBlock, width: int) -> TableBlock:
