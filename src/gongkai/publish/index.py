@@ -7,11 +7,11 @@ one region keeps what earlier runs rendered (and their errors).
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
+from gongkai.analysis.data import Tables
 from gongkai.analysis.region_report import LEVEL_NAMES
 from gongkai.publish.runner import JobResult
 
@@ -47,15 +47,32 @@ def _links(out_dir: Path, entry: dict[str, object] | None) -> dict[str, object]:
     }
 
 
+def _report_pages(out_dir: Path, summary: pd.DataFrame, status: dict[str, dict[str, object]],
+                  reports: pd.DataFrame) -> dict[str, str]:
+    """report id -> the rendered page (relative to the index) that holds its section."""
+    from gongkai.analysis.selection import report_path
+
+    page_key = dict(zip(summary["key"], summary["page_key"], strict=True))
+    out = {}
+    for _, r in reports.iterrows():
+        key = "/".join(report_path(r))
+        entry = status.get(f"region:{page_key.get(key, key)}")
+        if entry and (out_dir / str(entry["html"])).exists():
+            out[r["report_id"]] = str(entry["html"])
+    return out
+
+
 def write_index(
     out_dir: Path,
     summary: pd.DataFrame,
     status: dict[str, dict[str, object]],
-    n_reports: int,
+    tables: Tables,
     n_unplaced: int = 0,
+    project: Path | None = None,
 ) -> Path:
-    """Write index.html from the region summary (overview.region_summary) and the run status."""
-    from jinja2 import Template
+    """Write index.html: the problem list of the whole corpus first, then every region with its page."""
+    from gongkai.analysis.html import render
+    from gongkai.analysis.problems import PROBLEM_COLUMNS, Links, problem_rows
 
     regions = []
     for _, r in summary.iterrows():
@@ -69,21 +86,31 @@ def write_index(
                 "error_count": int(r["error"]),
                 "warning_count": int(r["warning"]),
                 "info_count": int(r["info"]),
-                **_links(out_dir, status.get(f"region:{r['key']}")),
+                "shared": r["page_key"] != r["key"],
+                **_links(out_dir, status.get(f"region:{r['page_key']}")),
             }
         )
     corpus_pages = [
         {"title": e["title"], **_links(out_dir, e)} for k, e in sorted(status.items()) if k.startswith("corpus:")
     ]
     n_failed = sum(1 for page in [*regions, *corpus_pages] if page["error"])
-    text = resources.files(__package__).joinpath("templates/site_index.html.j2").read_text("utf-8")
-    html = Template(text, autoescape=True).render(
+    pages = _report_pages(out_dir, summary, status, tables.reports)
+    problems = problem_rows(tables, Links(sources="sources", sections="", project=project), pages)
+    for row in problems:  # a report without a rendered page has no section to link to
+        section = row["section"]
+        if isinstance(section, dict) and str(section["href"]).startswith("#"):
+            row["section"] = None
+    html = render(
+        "site_index.html.j2",
         title=TITLE,
-        subtitle=f"{n_reports} 份报告，{len(regions)} 个地区",
+        subtitle=f"{len(tables.reports)} 份报告，{len(regions)} 个地区",
         regions=regions,
         corpus_pages=corpus_pages,
         n_failed=n_failed,
         n_unplaced=n_unplaced,
+        problems=problems,
+        problem_columns=PROBLEM_COLUMNS,
+        css="assets/site.css",
     )
     path = out_dir / "index.html"
     path.write_text(html, encoding="utf-8")
