@@ -14,13 +14,13 @@ from gongkai.analysis import sample
 from gongkai.analysis.data import load_table
 from gongkai.analysis.region_data import load_region
 from gongkai.analysis.selection import RegionNotFound, find_region, list_regions, select_reports
-from gongkai.analysis.table3_view import style_table3, table3_grid
+from gongkai.analysis.table3_view import table3_grid, table3_html
 from gongkai.analysis.trends import Thresholds, _judge, detect_trends, report_figures
 
 
 @pytest.fixture(scope="module")
 def processed(tmp_path_factory: pytest.TempPathFactory):
-    return sample.write_processed(sample.make_sample(), tmp_path_factory.mktemp("processed"))
+    return sample.build_sample(tmp_path_factory.mktemp("sample"))
 
 
 def test_csv_and_parquet_load_alike(processed, tmp_path):
@@ -46,6 +46,8 @@ def test_city_includes_its_counties(processed):
     assert set(picked["issuer"]) == {"晋城市人民政府", "高平市人民政府办公室"}
     _, province = select_reports(reports, "山西省")
     assert "稷山县人民政府" in set(province["issuer"]) and len(province) == 11
+    _, jiyuan = select_reports(reports, "济源市")  # a county-level city directly under 河南省
+    assert set(jiyuan["issuer"]) == {"济源市人民政府办公室"} and len(jiyuan) == 3
     _, county = select_reports(reports, "山西省/晋城市/高平市")
     assert set(county["issuer"]) == {"高平市人民政府办公室"}
 
@@ -76,6 +78,26 @@ def test_unknown_region_loads_empty(processed):
     assert data.empty and "朔州市" in data.note
 
 
+def test_unknown_region_names_the_nearest(processed):
+    regions = list_regions(load_table(processed, "reports"))
+    with pytest.raises(RegionNotFound, match="did you mean 晋城市"):
+        find_region(regions, "晋成市")
+
+
+def test_sample_findings_are_what_the_pipeline_produces(processed):
+    """The planted cell gives exactly the two failures the audit finds, named as the rules name them."""
+    f = load_table(processed, "findings")
+    fails = f[f["status"] == "fail"]
+    assert sorted(fails["rule"]) == ["t3.outcome_total", "t3.row_total"]
+    assert set(fails["table"]) == {3}
+    assert set(fails["difference"]) == {-float(sample.PLANTED_DELTA)}
+    assert set(fails["row_label"]) == {"（一）予以公开", "（七）总计"}
+    # the chained years make every cross-year check that can be made pass
+    checks = load_table(processed, "checks")
+    assert checks.loc[checks["rule"] == "xy.carry_over", "n_fail"].sum() == 0
+    assert checks.loc[checks["rule"] == "xy.carry_over", "n_pass"].sum() > 0
+
+
 def _planted(processed):
     data = load_region(processed, "高平市")
     rid = data.reports.loc[data.reports["year"] == sample.PLANTED_YEAR, "report_id"].iloc[0]
@@ -84,7 +106,7 @@ def _planted(processed):
 
 def test_planted_cell_is_highlighted(processed):
     part = _planted(processed)
-    doc = lxml_html.fromstring(style_table3(part.table3, part.findings).to_html())
+    doc = lxml_html.fromstring(table3_html(part.table3, part.findings))
     suspect = doc.xpath('//td[contains(concat(" ", @class, " "), " gk-suspect ")]')
     failing = doc.xpath('//td[contains(concat(" ", @class, " "), " gk-fail ")]')
     t3 = part.table3
@@ -97,7 +119,7 @@ def test_planted_cell_is_highlighted(processed):
 def test_clean_report_has_no_highlight(processed):
     data = load_region(processed, "博山区")
     part = data.tables.for_report(data.reports["report_id"].iloc[0])
-    doc = lxml_html.fromstring(style_table3(part.table3, part.findings).to_html())
+    doc = lxml_html.fromstring(table3_html(part.table3, part.findings))
     assert not doc.xpath('//td[contains(@class, "gk-fail") or contains(@class, "gk-suspect")]')
 
 
