@@ -202,10 +202,10 @@ def problem_rows(tables: Tables, links: Links, pages: dict[str, str] | None = No
 
 
 PROBLEM_COLUMNS = [
-    ("severity", "严重程度", "text"),
-    ("year", "年度", "text"),
+    ("severity", "严重程度", "short"),
+    ("year", "年度", "short"),
     ("issuer", "发布机关", "text"),
-    ("table", "表格", "text"),
+    ("table", "表格", "short"),
     ("cell", "单元格（行 × 列）", "text"),
     ("actual", "报告所载", "num"),
     ("expected", "应为", "num"),
@@ -241,10 +241,10 @@ def not_checked_rows(tables: Tables, links: Links) -> list[dict[str, object]]:
 
 
 NOT_CHECKED_COLUMNS = [
-    ("year", "年度", "text"),
+    ("year", "年度", "short"),
     ("issuer", "发布机关", "text"),
     ("rule", "核对规则", "text"),
-    ("table", "表格", "text"),
+    ("table", "表格", "short"),
     ("cell", "单元格（行 × 列）", "text"),
     ("why", "原因", "text"),
     ("section", "报告", "link"),

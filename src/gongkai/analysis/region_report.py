@@ -109,9 +109,9 @@ def not_checked_html(audit: RegionAudit) -> str:
 
 REPORT_COLUMNS = [
     ("issuer", "发布机关", "text"),
-    ("year", "年度", "text"),
-    ("format", "格式", "text"),
-    ("status", "解析状态", "text"),
+    ("year", "年度", "short"),
+    ("format", "格式", "short"),
+    ("status", "解析状态", "short"),
     ("n_fail", "问题数", "num"),
     ("links", "链接", "links"),
 ]
@@ -142,9 +142,9 @@ def reports_html(audit: RegionAudit) -> str:
 
 
 FINDING_COLUMNS = [
-    ("severity", "严重程度", "text"),
-    ("status", "结论", "text"),
-    ("table", "表格", "text"),
+    ("severity", "严重程度", "short"),
+    ("status", "结论", "short"),
+    ("table", "表格", "short"),
     ("cell", "单元格（行 × 列）", "text"),
     ("actual", "报告所载", "num"),
     ("expected", "应为", "num"),
@@ -152,7 +152,7 @@ FINDING_COLUMNS = [
     ("rule", "核对规则", "text"),
     ("why", "说明", "text"),
 ]
-ISSUE_COLUMNS = [("severity", "严重程度", "text"), ("section", "部分", "text"), ("where", "位置", "link")]
+ISSUE_COLUMNS = [("severity", "严重程度", "short"), ("section", "部分", "text"), ("where", "位置", "link")]
 
 
 @dataclass
@@ -226,7 +226,7 @@ def report_sections(audit: RegionAudit) -> Iterator[ReportSection]:
 
 CLAIM_COLUMNS = [
     ("issuer", "发布机关", "text"),
-    ("year", "年度", "text"),
+    ("year", "年度", "short"),
     ("value", "叙述数值", "num"),
     ("cell", "对应单元格", "text"),
     ("table_value", "表格数值", "num"),
@@ -325,9 +325,9 @@ TREND_COLUMNS = [
     ("issuer", "发布机关", "text"),
     ("label", "指标", "text"),
     ("rule", "变化", "text"),
-    ("year_from", "起始年度", "text"),
+    ("year_from", "起始年度", "short"),
     ("value_from", "起始数值", "num"),
-    ("year_to", "对比年度", "text"),
+    ("year_to", "对比年度", "short"),
     ("value_to", "对比数值", "num"),
     ("change", "幅度", "num"),
 ]
