@@ -31,10 +31,14 @@ def render(template: str, **context: object) -> str:
     return environment().get_template(template).render(**context)
 
 
-def figure_html(fig: object, alt: str) -> str:
-    """A matplotlib figure as an embedded PNG with alt text; the PNG carries no version or date."""
+def figure_html(fig: object, alt: str | None = None) -> str:
+    """A matplotlib figure as an embedded PNG with alt text (default: its titles); the PNG carries no
+    version or date."""
     import matplotlib.pyplot as plt
 
+    if alt is None:
+        titles = [fig.get_suptitle(), *(ax.get_title() for ax in fig.axes)]  # type: ignore[attr-defined]
+        alt = "图：" + "；".join(t for t in titles if t)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})  # type: ignore[attr-defined]
     plt.close(fig)  # type: ignore[arg-type]
