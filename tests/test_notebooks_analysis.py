@@ -205,3 +205,28 @@ def test_na_never_flags():
     assert _judge("share", 10.0, math.nan, th) is None
     assert _judge("rate", 0.0, math.nan, th) is None
     assert _judge("rate", math.nan, 25.0, th) == ("correction_rate", 25.0)
+
+
+def test_every_report_lands_in_a_region_page():
+    """A report whose issuer could not be placed is on the 未定位地区 page, with its findings counted."""
+    from gongkai.analysis.overview import region_summary
+    from gongkai.analysis.selection import UNPLACED
+
+    reports = pd.DataFrame(
+        {
+            "report_id": ["a", "b"],
+            "issuer": ["晋城市人民政府", "某某委员会"],
+            "year": [2024, 2024],
+            "province": ["山西省", None],
+            "city": ["晋城市", None],
+            "county": [None, None],
+            "division_code": ["140500", None],
+        }
+    )
+    regions = list_regions(reports)
+    assert UNPLACED in set(regions["key"])
+    _, picked = select_reports(reports, UNPLACED)
+    assert list(picked["report_id"]) == ["b"]
+    findings = pd.DataFrame({"report_id": ["b"], "status": ["fail"], "severity": ["error"]})
+    summary = region_summary(reports, findings).set_index("key")
+    assert summary.loc[UNPLACED, "error"] == 1 and summary.loc["山西省", "error"] == 0

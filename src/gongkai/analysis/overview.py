@@ -9,7 +9,7 @@ import pandas as pd
 
 from gongkai.analysis.data import Tables, load_tables
 from gongkai.analysis.region_report import labels, verdicts
-from gongkai.analysis.selection import list_regions, report_path
+from gongkai.analysis.selection import UNPLACED, list_regions, report_path
 from gongkai.analysis.trends import report_figures
 
 MAIN_FIGURES = {
@@ -116,12 +116,17 @@ def top_issuers(corpus: Corpus, n: int = 15) -> pd.DataFrame:
     return t.rename(columns=labels())
 
 
+def _region_keys(path: tuple[str, ...]) -> list[str]:
+    """The keys of the regions a report lies in (the unplaced region when none)."""
+    return ["/".join(path[:d]) for d in range(1, len(path) + 1)] or [UNPLACED]
+
+
 def region_summary(reports: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
     """Every region (list_regions) with its failing findings by severity: error, warning, info."""
     regions = list_regions(reports)
     per = _findings_per_report(Corpus(Tables(reports=reports, findings=findings), pd.DataFrame()))
     keys = (
-        reports.apply(lambda r: ["/".join(report_path(r)[:d]) for d in range(1, len(report_path(r)) + 1)], axis=1)
+        reports.apply(lambda r: _region_keys(report_path(r)), axis=1)
         if len(reports)
         else pd.Series(dtype=object)
     )

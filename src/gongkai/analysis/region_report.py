@@ -22,7 +22,7 @@ from gongkai.analysis.table3_view import table3_html
 from gongkai.analysis.trends import Thresholds, detect_trends, report_figures
 from gongkai.datafiles import package_csv
 
-LEVEL_NAMES = {"province": "省级", "city": "市级", "county": "县级", "unknown": "未知"}
+LEVEL_NAMES = {"province": "省级", "city": "市级", "county": "县级", "unknown": "未知", "unplaced": "未能确定所属地区"}
 
 
 @cache
@@ -362,8 +362,18 @@ def trends_table_html(audit: RegionAudit) -> str:
                 "change": change,
             }
         )
+    over = [r for r in rows if _over_100(r["value_from"]) or _over_100(r["value_to"])]
     caption = "" if rows else "没有超出阈值的变化。"
+    if over:
+        caption = (
+            "占比超过 100% 的，是该报告表三各项办理结果之和大于“（七）总计”：表格本身不一致，见问题清单。"
+        )
     return render("table.html.j2", columns=TREND_COLUMNS, rows=rows, caption=caption)
+
+
+def _over_100(shown: object) -> bool:
+    text = str(shown)
+    return text.endswith("%") and float(text.removesuffix("%")) > 100
 
 
 def cited(ref: object) -> str:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 LEVELS = ("province", "city", "county")
+UNPLACED = "未定位地区"  # the page of the reports whose issuer could not be placed in a region
+UNPLACED_LEVEL = "unplaced"
 REGION_COLUMNS = ["key", "name", "level", "parent", "code", "slug", "n_reports"]
 _CODE_WIDTH = {"province": 2, "city": 4, "county": 6}
 
@@ -94,7 +96,23 @@ def list_regions(reports: pd.DataFrame) -> pd.DataFrame:
             code = _region_code(_clean(row.get("division_code")), kinds[depth - 1])
             if code:
                 codes.setdefault(sub, set()).add(code)
+    unplaced = [
+        str(row.get("report_id", i)) for i, row in enumerate(reports.to_dict("records")) if not report_path(row)
+    ]
     rows = []
+    if unplaced:
+        rows.append(
+            {
+                "key": UNPLACED,
+                "name": UNPLACED,
+                "level": UNPLACED_LEVEL,
+                "parent": None,
+                "code": None,
+                "slug": UNPLACED_LEVEL,
+                "n_reports": len(unplaced),
+                "page_key": UNPLACED,
+            }
+        )
     for path, ids in members.items():
         level = levels[path]
         key = "/".join(path)
@@ -177,13 +195,14 @@ def suggestions(regions: pd.DataFrame, selector: str, n: int = 3) -> list[str]:
 
 
 def region_mask(reports: pd.DataFrame, region: Region) -> pd.Series:
-    """True for each report whose issuer lies in the region (at any depth)."""
+    """True for each report whose issuer lies in the region (at any depth); the unplaced region
+    (:data:`UNPLACED`) holds the reports placed in none."""
+    if not len(reports):
+        return pd.Series([], dtype=bool)
+    if region.level == UNPLACED_LEVEL:
+        return reports.apply(lambda r: not report_path(r), axis=1).astype(bool)
     n = len(region.path)
-    return (
-        reports.apply(lambda r: report_path(r)[:n] == region.path, axis=1).astype(bool)
-        if len(reports)
-        else pd.Series([], dtype=bool)
-    )
+    return reports.apply(lambda r: report_path(r)[:n] == region.path, axis=1).astype(bool)
 
 
 def select_reports(reports: pd.DataFrame, selector: str | Region) -> tuple[Region, pd.DataFrame]:
