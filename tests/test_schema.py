@@ -145,3 +145,16 @@ def test_duckdb_reads_the_parquet_as_in_the_readme(processed):
     ).fetchall()
     assert len(rows) == len(load_table(processed, "reports"))
     assert all(isinstance(v, int) for _, _, v in rows)
+
+
+def test_a_rebuild_writes_byte_identical_files(tmp_path):
+    from gongkai.dataset import build
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    build(RAW, a, progress=False)
+    build(RAW, b, progress=False)
+    names = sorted(p.name for p in a.iterdir())
+    assert {"datapackage.json", "data_dictionary.md", "gongkai.sqlite", "findings.parquet"} <= set(names)
+    assert names == sorted(p.name for p in b.iterdir())
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name

@@ -17,7 +17,7 @@ import pandas as pd
 from gongkai.analysis import problems as pr
 from gongkai.analysis.html import figure_html, render
 from gongkai.analysis.region_data import RegionData
-from gongkai.analysis.sources import ref_zh, source_href
+from gongkai.analysis.sources import source_href
 from gongkai.analysis.table3_view import table3_html
 from gongkai.analysis.trends import Thresholds, detect_trends, report_figures
 from gongkai.datafiles import package_csv
@@ -35,12 +35,6 @@ def labels() -> dict[str, str]:
 def verdicts() -> dict[str, str]:
     """Status or rule key -> Chinese wording."""
     return {r["status"]: r["label"] for r in package_csv(__package__, "verdicts.csv")}
-
-
-@cache
-def cross_year_rules() -> dict[str, str]:
-    """Audit rules that compare a report with the previous year's, with their wording."""
-    return {r["rule"]: r["label"] for r in package_csv(__package__, "cross_year_rules.csv")}
 
 
 @dataclass
@@ -374,8 +368,3 @@ def trends_table_html(audit: RegionAudit) -> str:
 def _over_100(shown: object) -> bool:
     text = str(shown)
     return text.endswith("%") and float(text.removesuffix("%")) > 100
-
-
-def cited(ref: object) -> str:
-    """A source locator in Chinese (for views that show one)."""
-    return ref_zh(ref)
