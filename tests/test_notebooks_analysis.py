@@ -230,3 +230,65 @@ def test_every_report_lands_in_a_region_page():
     findings = pd.DataFrame({"report_id": ["b"], "status": ["fail"], "severity": ["error"]})
     summary = region_summary(reports, findings).set_index("key")
     assert summary.loc[UNPLACED, "error"] == 1 and summary.loc["山西省", "error"] == 0
+
+
+def test_source_links_cite_line_page_and_cell():
+    from gongkai.analysis.sources import ref_zh, source_href, source_slug
+
+    slug = source_slug("x/jishan_<svg onload=1>.txt")
+    assert slug.isascii() and slug.isalnum()
+    assert source_href("../sources", "a.txt", "raw/a.txt", 12) == f"../sources/{source_slug('a.txt')}.html#L12"
+    assert source_href("s", "b.pdf", "raw/b.pdf", None, "page 4 table 1 row 2 cell 3").endswith(".pdf#page=4")
+    assert source_href("s", "c.docx", "raw/c.docx", None, "table 3 row 5 cell 2").endswith(".docx")
+    assert ref_zh("table 2 row 4 cell 2") == "第2个表格 第4行 第2格"
+    assert ref_zh("page 4 line 7") == "第4页 第7行"
+    assert ref_zh("line 10, char 1234") == "第10行 第1234字"
+
+
+def test_glob_rows_and_cells_are_labelled_as_printed():
+    from gongkai.dataset.labels import cell_label, label
+
+    assert label("table3_row", "denied_*") == "（三）不予公开"
+    assert label("table3_row", "unavailable_*") == "（四）无法提供"
+    assert cell_label(2, "row", "normative_document") == "行政规范性文件"
+    assert cell_label(2, "column", "issued") == "本年制发件数"
+    assert cell_label(4, "row", "litigation_direct") == "行政诉讼 / 未经复议直接起诉"
+    assert cell_label(None, "row", "granted") is None  # no table, no guess
+    assert label("rule", "t3.row_total") == "表三每行：总计＝六类申请人之和"
+
+
+def test_trends_are_per_issuer_with_integer_ticks_and_a_fact_row_for_one_year(processed):
+    from gongkai.analysis import region_report as rr
+    from gongkai.analysis.plots import series_figure
+
+    one_year = rr.build_audit(load_region(processed, "博山区"))
+    html = rr.trends_html(one_year)
+    assert "gk-fact" in html and "<img" not in html and "无法比较年度变化" in html
+    audit = rr.build_audit(load_region(processed, "晋城市"))
+    fig, alt = series_figure(audit.figures)
+    ax = fig.axes[0]
+    assert len(ax.get_lines()) == 2  # 晋城市 and 高平市: two lines, never one sum
+    assert {line.get_label() for line in ax.get_lines()} == {"晋城市人民政府", sample.PLANTED_ISSUER}
+    assert all(float(t).is_integer() for t in ax.get_yticks())
+    assert all(float(t).is_integer() for t in ax.get_xticks())
+    assert "晋城市人民政府" in alt
+    assert 'alt="' in rr.trends_html(audit)
+
+
+def test_year_against_year_marks_the_changes(processed):
+    from gongkai.analysis.compare import issuer_comparisons
+
+    data = load_region(processed, "高平市")
+    [block] = issuer_comparisons(data.tables)
+    assert block["years"] == [2020, 2021, 2022, 2023, 2024]
+    new = next(r for r in block["rows"] if r["label"] == "一、本年新收政府信息公开申请数量")
+    t3 = data.tables.table3
+    values = t3[(t3["row"] == "new_received") & (t3["applicant"] == "total")].merge(
+        data.reports[["report_id", "year"]], on="report_id"
+    ).sort_values("year")["value"].tolist()
+    for cell, prev, cur in zip(new["cells"][1:], values[:-1], values[1:], strict=True):
+        if cur != prev:
+            assert cell["css"] == ("gk-up" if cur > prev else "gk-down")
+    checks = [r for r in block["rows"] if r["check"]]
+    carry = next(r for r in checks if "上年结转" in r["label"])
+    assert [c["text"] for c in carry["cells"]] == ["无法判断", "通过", "通过", "通过", "通过"]
