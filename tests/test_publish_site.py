@@ -15,6 +15,7 @@ from lxml import html as lxml_html
 from gongkai.analysis import sample
 from gongkai.analysis.data import load_table
 from gongkai.analysis.selection import list_regions
+from gongkai.analysis.sources import source_slug
 from gongkai.publish.cli import find_notebooks, main
 
 
@@ -265,3 +266,24 @@ def test_pages_are_reproducible_byte_for_byte(site, tmp_path):
         assert source.read_bytes() == (out / "sources" / source.name).read_bytes()
     html = (again / "regions" / "county-140581.html").read_text("utf-8")
     assert not re.search(r"T_[0-9a-f]{5}|20\d\d-\d\d-\d\dT\d\d:\d\d", html)  # no Styler id, no timestamp
+
+
+def test_sources_are_found_near_the_processed_folder_and_checked_by_digest(tmp_path, monkeypatch):
+    """`gongkai build mine out` run in one folder, `gongkai audit` from another: the raw files are found
+    beside the processed folder; a raw file changed since the build is not linked as its source."""
+    from gongkai.dataset import build
+    from gongkai.publish.sources import write_sources
+
+    from conftest import RAW
+
+    work = tmp_path / "work"
+    shutil.copytree(RAW, work / "mine")
+    monkeypatch.chdir(work)
+    build(Path("mine"), Path("out"), progress=False)
+    monkeypatch.chdir(tmp_path)
+    (work / "mine" / "jishan_2023.txt").write_text("changed", encoding="utf-8")
+    reports = load_table(work / "out", "reports")
+    pages = {p.name: p.read_text("utf-8") for p in write_sources(tmp_path / "site", reports, work / "out")}
+    shown = {rid: pages[f"{source_slug(rid)}.html"] for rid in reports["report_id"]}
+    assert 'id="L1"' in shown["jincheng_2024.txt"] and "原始文件不在此处" not in shown["jincheng_2024.txt"]
+    assert "原始文件不在此处" in shown["jishan_2023.txt"] and 'id="L1"' not in shown["jishan_2023.txt"]

@@ -89,22 +89,23 @@ class Links:
 
     sources: str = "../sources"  # folder of the source pages, relative to the page
     sections: str = ""  # page holding the report sections ("" = this page), e.g. "regions/x.html"
-    project: Path | None = None  # where relative source paths are found
+    processed: Path | None = None  # the processed folder: relative source paths are found near it
 
 
 class Locator:
     """Finds the source line of a finding: its cell's line, or the line of the sentence it quotes."""
 
-    def __init__(self, tables: Tables, project: Path | None) -> None:
+    def __init__(self, tables: Tables, processed: Path | None) -> None:
         self.tables = tables
-        self.project = project
+        self.processed = processed
         self._lines: dict[str, list[str]] = {}
         reports = tables.reports
-        self.files = dict(zip(reports["report_id"], reports["source_file"], strict=True))
+        pairs = zip(reports["source_file"], reports["sha256"], strict=True)
+        self.files = dict(zip(reports["report_id"], pairs, strict=True))
 
     def lines(self, report_id: str) -> list[str]:
         if report_id not in self._lines:
-            path = locate(self.project, self.files.get(report_id))
+            path = locate(*self.files.get(report_id, (None, None)), near=self.processed)
             try:
                 self._lines[report_id] = read_lines(path) if path and path.suffix.lower() != ".pdf" else []
             except OSError:
@@ -167,7 +168,7 @@ def problem_rows(tables: Tables, links: Links, pages: dict[str, str] | None = No
     if fails.empty:
         return []
     meta = _context(tables).set_index("report_id")
-    locator = Locator(tables, links.project)
+    locator = Locator(tables, links.processed)
     order = fails.assign(
         _sev=fails["severity"].map(lambda s: SEVERITY_ORDER.get(text(s), 9)),
         _issuer=fails["report_id"].map(lambda r: text(meta["issuer"].get(r))),

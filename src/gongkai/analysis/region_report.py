@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import pandas as pd
 
@@ -50,8 +49,7 @@ class RegionAudit:
 def build_audit(data: RegionData, thresholds: Thresholds | None = None, sources: str = "../sources") -> RegionAudit:
     """Derive figures and flagged trends for a region; ``sources`` is the folder of the source pages."""
     figures = report_figures(data.tables)
-    project = data.processed.parent.parent if data.processed else None
-    links = pr.Links(sources=sources, project=project if project and project.exists() else Path.cwd())
+    links = pr.Links(sources=sources, processed=data.processed)
     return RegionAudit(data, figures, detect_trends(figures, thresholds), links)
 
 

@@ -87,15 +87,28 @@ def sentence_line(lines: list[str], sentence: object) -> int | None:
     return None
 
 
-def locate(project: Path | None, source_file: object) -> Path | None:
-    """The raw file of a report: as recorded, else relative to the project folder."""
+def locate(source_file: object, near: Path | None = None, sha256: object = None) -> Path | None:
+    """The raw file of a report.
+
+    ``source_file`` is recorded as ``gongkai build`` was given it, often relative to the folder it
+    ran in: it is looked up as given, then under the processed folder ``near`` and each folder above
+    it. When the report's ``sha256`` is known, only a file with that digest is taken: a page never
+    links a different file of the same name.
+    """
     if not isinstance(source_file, str) or not source_file:
         return None
     p = Path(source_file)
-    for cand in (p, (project / p) if project and not p.is_absolute() else None):
-        if cand is not None and cand.is_file():
+    bases = [] if p.is_absolute() else [Path.cwd(), *([near, *near.parents] if near else [])]
+    for cand in [p] if p.is_absolute() else [base / p for base in bases]:
+        if cand.is_file() and _same(cand, sha256):
             return cand
     return None
+
+
+def _same(path: Path, sha256: object) -> bool:
+    if not isinstance(sha256, str) or len(sha256) != 64:
+        return True
+    return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
 
 
 def write_source_page(out: Path, report_id: str, title: str, source: Path | None, recorded: str) -> Path:

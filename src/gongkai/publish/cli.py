@@ -92,12 +92,12 @@ def run_audit(args: argparse.Namespace) -> int:
         return 2
     out_dir = args.out.resolve()
     write_assets(out_dir)
-    write_sources(out_dir, reports, processed.parent.parent)
+    write_sources(out_dir, reports, processed)
     jobs = plan_jobs(regions, processed, out_dir, find_notebooks(args.notebooks), corpus=not args.no_overview)
     results = run_jobs(jobs, n_jobs=max(1, args.jobs), timeout=args.timeout, progress=not args.quiet)
     status = update_status(out_dir, results)
     n_unplaced = int(sum(1 for _, r in reports.iterrows() if not report_path(r)))
-    index = write_index(out_dir, summary, status, tables, n_unplaced, processed.parent.parent)
+    index = write_index(out_dir, summary, status, tables, n_unplaced, processed)
     failed = [r for r in results if not r.ok]
     for r in failed:
         print(f"FAILED {r.job.key}: {r.error}", file=sys.stderr)

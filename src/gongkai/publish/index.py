@@ -68,7 +68,7 @@ def write_index(
     status: dict[str, dict[str, object]],
     tables: Tables,
     n_unplaced: int = 0,
-    project: Path | None = None,
+    processed: Path | None = None,
 ) -> Path:
     """Write index.html: the problem list of the whole corpus first, then every region with its page."""
     from gongkai.analysis.html import render
@@ -95,7 +95,7 @@ def write_index(
     ]
     n_failed = sum(1 for page in [*regions, *corpus_pages] if page["error"])
     pages = _report_pages(out_dir, summary, status, tables.reports)
-    problems = problem_rows(tables, Links(sources="sources", sections="", project=project), pages)
+    problems = problem_rows(tables, Links(sources="sources", sections="", processed=processed), pages)
     for row in problems:  # a report without a rendered page has no section to link to
         section = row["section"]
         if isinstance(section, dict) and str(section["href"]).startswith("#"):
