@@ -178,8 +178,17 @@ def table3_html(table3: pd.DataFrame, findings: pd.DataFrame, fmt: object = None
                 "cells": out_cells,
             }
         )
-    col_groups = [c.group for c in cols]
-    col_spans = _spans(col_groups)
-    head = [{"group": g, "span": n} for g, n in zip(col_groups, col_spans, strict=True) if n]
-    columns = [{"label": c.label, "fail": c.key in fail_cols} for c in cols]
-    return render("table3.html.j2", caption=caption or "", head=head, columns=columns, rows=body)
+    top = cols[0].group  # 申请人情况 spans every column; 法人或其他组织 spans its five
+    col_spans = _spans([c.group for c in cols])
+    second, nested = [], []
+    for c, n in zip(cols, col_spans, strict=True):
+        cell = {"label": c.label, "fail": c.key in fail_cols}
+        if c.group == top:
+            second.append({**cell, "rowspan": 2, "colspan": 1})
+        else:
+            if n:
+                second.append({"label": c.group, "fail": False, "rowspan": 1, "colspan": n})
+            nested.append(cell)
+    return render(
+        "table3.html.j2", caption=caption or "", top=top, n_cols=len(cols), second=second, nested=nested, rows=body
+    )
