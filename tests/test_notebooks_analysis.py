@@ -258,9 +258,11 @@ def test_glob_rows_and_cells_are_labelled_as_printed():
 
 
 def test_trends_are_per_issuer_with_integer_ticks_and_a_fact_row_for_one_year(processed):
+    from gongkai.analysis import fonts
     from gongkai.analysis import region_report as rr
     from gongkai.analysis.plots import series_figure
 
+    fonts.use_cjk_font()
     one_year = rr.build_audit(load_region(processed, "博山区"))
     html = rr.trends_html(one_year)
     assert "gk-fact" in html and "<img" not in html and "无法比较年度变化" in html
