@@ -29,12 +29,12 @@ _KEYS = {2: ("category", "measure"), 3: ("row", "applicant"), 4: ("proceeding", 
 
 def text(value: object) -> str:
     """A value as text; NA and None become ""."""
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+    if value is None:
         return ""
     try:
         if pd.isna(value):  # type: ignore[arg-type]
             return ""
-    except (TypeError, ValueError):
+    except (TypeError, ValueError):  # a list or an array: not a single missing value
         pass
     return str(value)
 
