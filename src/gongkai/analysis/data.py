@@ -81,6 +81,8 @@ class Tables:
     claims: pd.DataFrame = field(default_factory=lambda: empty_table("claims"))
     findings: pd.DataFrame = field(default_factory=lambda: empty_table("findings"))
     checks: pd.DataFrame = field(default_factory=lambda: empty_table("checks"))
+    stale_reviews: pd.DataFrame = field(default_factory=lambda: empty_table("stale_reviews"))  # reviews.csv
+    review_issues: pd.DataFrame = field(default_factory=lambda: empty_table("review_issues"))
 
     def for_report(self, report_id: str) -> Tables:
         """The rows of every table that belong to one report."""

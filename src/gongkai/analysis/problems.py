@@ -105,7 +105,8 @@ class Locator:
 
     def lines(self, report_id: str) -> list[str]:
         if report_id not in self._lines:
-            path = locate(*self.files.get(report_id, (None, None)), near=self.processed)
+            source_file, sha256 = self.files.get(report_id, (None, None))
+            path = locate(source_file, near=self.processed, sha256=sha256)
             try:
                 self._lines[report_id] = read_lines(path) if path and path.suffix.lower() != ".pdf" else []
             except OSError:
@@ -158,13 +159,14 @@ def _context(tables: Tables) -> pd.DataFrame:
 
 
 def problem_rows(tables: Tables, links: Links, pages: dict[str, str] | None = None) -> list[dict[str, object]]:
-    """The failing findings, errors first, each a row of the problem list.
+    """The failing findings, errors first, each a row of the problem list; a finding a researcher
+    dismissed (reviews.csv) is not a problem (it is listed with the reviews).
 
     ``pages`` maps a report id to the page holding its section (for the index); by default it is
     ``links.sections``.
     """
     f = tables.findings
-    fails = f[f["status"] == "fail"] if len(f) else f
+    fails = f[(f["status"] == "fail") & f["review"].ne("dismissed").fillna(True).astype(bool)] if len(f) else f
     if fails.empty:
         return []
     meta = _context(tables).set_index("report_id")
@@ -192,6 +194,7 @@ def problem_rows(tables: Tables, links: Links, pages: dict[str, str] | None = No
                 "expected": number(item.get("expected"), unit),
                 "difference": signed(item.get("difference"), unit),
                 "severity": text(item.get("severity_label")),
+                "review": text(item.get("review_label")) or "未复核",
                 "section": {"href": f"{page}#{report_anchor(rid)}", "text": "报告详情"},
                 "source": {
                     "href": source_href(links.sources, rid, meta["source_file"].get(rid), line, ref),
@@ -212,6 +215,7 @@ PROBLEM_COLUMNS = [
     ("expected", "应为", "num"),
     ("difference", "差值", "num"),
     ("rule", "核对规则", "text"),
+    ("review", "人工复核", "short"),
     ("section", "报告", "link"),
     ("source", "出处", "link"),
 ]

@@ -154,7 +154,7 @@ class ReportSection:
     html: str
 
 
-def _finding_rows(findings: pd.DataFrame, tables: object) -> list[dict[str, object]]:
+def finding_rows(findings: pd.DataFrame, tables: object) -> list[dict[str, object]]:
     rows = []
     for _, f in findings.iterrows():
         unit = pr._unit(f, tables)  # type: ignore[arg-type]
@@ -178,15 +178,22 @@ def _finding_rows(findings: pd.DataFrame, tables: object) -> list[dict[str, obje
 
 def report_sections(audit: RegionAudit) -> Iterator[ReportSection]:
     """For each report: heading (its anchor), table 3 as printed with failing cells highlighted,
-    its findings and its parse issues."""
+    its unreviewed findings and its parse issues.
+
+    Findings a researcher confirmed or dismissed (reviews.csv) are listed apart (:mod:`reviewed`);
+    a dismissed finding highlights no cell.
+    """
     for _, rep in audit.data.reports.iterrows():
         rid = rep["report_id"]
         part = audit.data.tables.for_report(rid)
+        review = part.findings["review"]
         t3 = ""
         if len(part.table3):
             caption = "三、收到和处理政府信息公开申请情况"
-            t3 = table3_html(part.table3, part.findings, rep.get("format"), caption=caption)
-        fails = part.findings.sort_values("status", key=lambda s: s.map({"fail": 0}).fillna(1), kind="stable")
+            shown = part.findings[review.ne("dismissed").fillna(True).astype(bool)]
+            t3 = table3_html(part.table3, shown, rep.get("format"), caption=caption)
+        open_ = part.findings[review.isna()]
+        fails = open_.sort_values("status", key=lambda s: s.map({"fail": 0}).fillna(1), kind="stable")
         issues = [
             {
                 "severity": pr.text(i.get("severity_label")),
@@ -208,7 +215,7 @@ def report_sections(audit: RegionAudit) -> Iterator[ReportSection]:
                 file=rid,
                 source={"href": source_href(audit.links.sources, rid, rep["source_file"]), "text": "查看原文"},
                 table3=t3,
-                findings=_finding_rows(fails, audit.data.tables),
+                findings=finding_rows(fails, audit.data.tables),
                 finding_columns=FINDING_COLUMNS,
                 issues=issues,
                 issue_columns=ISSUE_COLUMNS,

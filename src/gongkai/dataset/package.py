@@ -49,9 +49,9 @@ def datapackage(names: list[str]) -> dict[str, object]:
         }
         if t.primary_key:
             table_schema["primaryKey"] = list(t.primary_key)
-        if name != "reports" and "reports" in names:
+        if t.foreign_key and "reports" in names:
             table_schema["foreignKeys"] = [
-                {"fields": ["report_id"], "reference": {"resource": "reports", "fields": ["report_id"]}}
+                {"fields": [t.foreign_key], "reference": {"resource": "reports", "fields": ["report_id"]}}
             ]
         resources.append(
             {

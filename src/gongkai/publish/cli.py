@@ -82,7 +82,7 @@ def run_audit(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    tables = load_tables(processed, names=("reports", "table2", "table3", "table4", "findings"))
+    tables = load_tables(processed, names=("reports", "table2", "table3", "table4", "findings", "stale_reviews"))
     reports, findings = tables.reports, tables.findings
     summary = region_summary(reports, findings)
     regions, unknown = _pages(summary, None if args.all else args.region)
@@ -97,7 +97,8 @@ def run_audit(args: argparse.Namespace) -> int:
     results = run_jobs(jobs, n_jobs=max(1, args.jobs), timeout=args.timeout, progress=not args.quiet)
     status = update_status(out_dir, results)
     n_unplaced = int(sum(1 for _, r in reports.iterrows() if not report_path(r)))
-    index = write_index(out_dir, summary, status, tables, n_unplaced, processed)
+    n_stale = len(tables.stale_reviews)  # issue 15: verdicts whose finding no longer exists
+    index = write_index(out_dir, summary, status, tables, n_unplaced, processed, n_stale)
     failed = [r for r in results if not r.ok]
     for r in failed:
         print(f"FAILED {r.job.key}: {r.error}", file=sys.stderr)

@@ -47,6 +47,30 @@ def _links(out_dir: Path, entry: dict[str, object] | None) -> dict[str, object]:
     }
 
 
+REVIEW_COUNTS = ("confirmed", "dismissed", "unreviewed")
+
+
+def review_counts(reports: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
+    """Per region key (every level, as region_summary): failing findings confirmed, dismissed and unreviewed
+    by a researcher (reviews.csv)."""
+    from gongkai.analysis.overview import _region_keys
+    from gongkai.analysis.selection import report_path
+
+    fails = findings[findings["status"] == "fail"] if len(findings) else findings
+    review = fails["review"] if "review" in fails else pd.Series([None] * len(fails), index=fails.index)
+    per = pd.DataFrame({"report_id": fails["report_id"], "verdict": review.astype(object).fillna("unreviewed")})
+    per = pd.crosstab(per["report_id"], per["verdict"]).reindex(columns=list(REVIEW_COUNTS), fill_value=0)
+    rows = [(key, r["report_id"]) for _, r in reports.iterrows() for key in _region_keys(report_path(r))]
+    link = pd.DataFrame(rows, columns=["key", "report_id"])
+    counts = link.merge(per, left_on="report_id", right_index=True, how="inner")
+    return counts.groupby("key")[list(REVIEW_COUNTS)].sum().astype(int)
+
+
+def _review_counts(reviews: pd.DataFrame | None, key: str) -> dict[str, int]:
+    known = reviews is not None and key in reviews.index
+    return {f"{k}_count": int(reviews.at[key, k]) if known else 0 for k in REVIEW_COUNTS}  # type: ignore[union-attr]
+
+
 def _report_pages(out_dir: Path, summary: pd.DataFrame, status: dict[str, dict[str, object]],
                   reports: pd.DataFrame) -> dict[str, str]:
     """report id -> the rendered page (relative to the index) that holds its section."""
@@ -69,11 +93,15 @@ def write_index(
     tables: Tables,
     n_unplaced: int = 0,
     processed: Path | None = None,
+    n_stale: int = 0,
 ) -> Path:
-    """Write index.html: the problem list of the whole corpus first, then every region with its page."""
+    """Write index.html: the problem list of the whole corpus first, then every region with its page and
+    the researcher's verdicts (reviews.csv) on its findings; ``n_stale`` counts the verdicts whose finding
+    no longer exists."""
     from gongkai.analysis.html import render
     from gongkai.analysis.problems import PROBLEM_COLUMNS, Links, problem_rows
 
+    reviews = review_counts(tables.reports, tables.findings)
     regions = []
     for _, r in summary.iterrows():
         regions.append(
@@ -87,6 +115,7 @@ def write_index(
                 "warning_count": int(r["warning"]),
                 "info_count": int(r["info"]),
                 "shared": r["page_key"] != r["key"],
+                **_review_counts(reviews, r["key"]),
                 **_links(out_dir, status.get(f"region:{r['page_key']}")),
             }
         )
@@ -108,6 +137,7 @@ def write_index(
         corpus_pages=corpus_pages,
         n_failed=n_failed,
         n_unplaced=n_unplaced,
+        n_stale=n_stale,
         problems=problems,
         problem_columns=PROBLEM_COLUMNS,
         css="assets/site.css",

@@ -61,6 +61,7 @@ class Table:
 
     name: str
     primary_key: tuple[str, ...]
+    foreign_key: str  # a column naming a row of ``reports`` (report_id), or ""
     title_zh: str
     description_zh: str
     description_en: str
@@ -104,6 +105,7 @@ def tables() -> dict[str, Table]:
         out[r["table"]] = Table(
             name=r["table"],
             primary_key=tuple(k for k in r["primary_key"].split(";") if k),
+            foreign_key=r["foreign_key"],
             title_zh=r["title_zh"],
             description_zh=r["description_zh"],
             description_en=r["description_en"],
