@@ -46,7 +46,6 @@ A PDF without a text layer (scanned images) raises ``UnreadableSource``: it need
 
 from __future__ import annotations
 
-import io
 import math
 import re
 from collections import defaultdict
@@ -54,10 +53,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pdfplumber
-from pdfminer.utils import decode_text
+import pypdfium2 as pdfium
+from pdfplumber.table import TableFinder
+from pdfplumber.utils.text import chars_to_textmap
 
 from gongkai.readers.base import Block, Cell, SourceDocument, TableBlock, TextLine, UnreadableSource
+from gongkai.readers.pdf_pdfium import PageObjects, PdfPasswordError, metadata, open_pdf, read_page
 
 BORDER_TOLERANCE = 4.0  # points: column borders closer than this are the same border
 MARGIN_SHARE = 0.12  # top and bottom share of the page height where headers, footers, page numbers sit
@@ -130,13 +131,23 @@ def read_pdf(path: Path, data: bytes, sha256: str) -> SourceDocument:
         raise UnreadableSource(f"{path.name}: not a PDF file (no %PDF header)")
     notes: list[str] = []
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            metadata = _metadata(pdf)
-            pages = [_read_page(page) for page in pdf.pages]
-    except UnreadableSource:
-        raise
-    except Exception as exc:  # pdfminer raises many types for damaged or encrypted files
+        doc = open_pdf(data)
+    except PdfPasswordError as exc:
+        raise UnreadableSource(
+            f"{path.name}: the PDF is encrypted (password-protected); it cannot be read without the password"
+        ) from exc
+    except Exception as exc:  # PDFium raises PdfiumError for damaged files
         raise UnreadableSource(f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    try:
+        metadata = _metadata(doc)
+        pages = []
+        for index in range(len(doc)):
+            objects = read_page(doc, index)
+            pages.append(_read_page(objects) if objects.chars else needs_ocr(path, objects))
+    except Exception as exc:
+        raise UnreadableSource(f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    finally:
+        doc.close()
     if not any(page.items for page in pages):
         raise UnreadableSource(
             f"{path.name}: the PDF has no text layer (scanned images?); it needs OCR before it can be read"
@@ -154,10 +165,12 @@ def read_pdf(path: Path, data: bytes, sha256: str) -> SourceDocument:
 # --- one page ---------------------------------------------------------------------------------
 
 
-def _read_page(page: pdfplumber.page.Page) -> _Page:
-    number = page.page_number
+def _read_page(page: PageObjects) -> _Page:
+    """The ruled tables and text lines of one page (pdfplumber's table finder and line clustering, run on
+    the characters and edges PDFium gives)."""
+    number = page.number
     parts: list[_Part] = []
-    for table in page.find_tables():
+    for table in TableFinder(page).tables:  # type: ignore[arg-type]  # PageObjects has what it reads
         if len(table.columns) < 2:
             continue  # a framed paragraph, read as text
         texts = table.extract()
@@ -172,21 +185,32 @@ def _read_page(page: pdfplumber.page.Page) -> _Page:
     boxes = [(p.left, p.top, p.right, p.bottom) for p in parts]
 
     def outside(obj: dict) -> bool:
-        if obj.get("object_type") != "char":
-            return True
         x = (obj["x0"] + obj["x1"]) / 2
         y = (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
-    text_page = page.filter(outside) if parts else page
-    lines = [
-        _Line(number, i, line["top"], line["bottom"], line["text"].strip())
-        for i, line in enumerate(text_page.extract_text_lines(strip=True), start=1)
-        if line["text"].strip()
+    chars = [c for c in page.chars if outside(c)] if parts else page.chars
+    lines = _text_lines(chars, page) if chars else []
+    items: list[_Line | _Part] = [
+        *(_Line(number, i, line["top"], line["bottom"], line["text"].strip()) for i, line in enumerate(lines, 1)),
+        *parts,
     ]
-    items: list[_Line | _Part] = [*lines, *parts]
+    items = [item for item in items if not isinstance(item, _Line) or item.text]
     items.sort(key=lambda item: item.top)
-    return _Page(number, float(page.height), items)
+    return _Page(number, page.height, items)
+
+
+def _text_lines(chars: list[dict], page: PageObjects) -> list[dict]:
+    """pdfplumber's text lines (``Page.extract_text_lines``) of these characters."""
+    textmap = chars_to_textmap(chars, layout_bbox=page.bbox, layout_width=page.width, layout_height=page.height)
+    return textmap.extract_text_lines(strip=True, return_chars=False)
+
+
+def needs_ocr(path: Path, page: PageObjects) -> _Page:
+    """A page without a text layer: today an empty page, noted by the caller. The seam where reading the
+    page's image (OCR) will go."""
+    del path
+    return _Page(page.number, page.height, [])
 
 
 # --- page numbers, running headers and footers --------------------------------------------------
@@ -397,26 +421,11 @@ def _continues(above: _Placed, below: _Placed) -> bool:
 # --- metadata -----------------------------------------------------------------------------------
 
 
-def _metadata(pdf: pdfplumber.PDF) -> dict[str, str]:
-    values: dict[str, str] = {"pages": str(len(pdf.pages))}
-    for info in pdf.doc.info:
-        for key, name in INFO_KEYS.items():
-            raw = info.get(key)
-            text = _decode_info(raw) if isinstance(raw, bytes | str) else None
-            if text:
-                values[name] = text
+def _metadata(doc: pdfium.PdfDocument) -> dict[str, str]:
+    values: dict[str, str] = {"pages": str(len(doc))}
+    info = metadata(doc)
+    for key, name in INFO_KEYS.items():
+        text = info.get(key, "").strip()
+        if text:
+            values[name] = text
     return values
-
-
-def _decode_info(raw: bytes | str) -> str:
-    """Decode a document-information string, tolerating the little-endian UTF-16 some producers write."""
-    if isinstance(raw, str):
-        return raw.strip()
-    if raw.startswith(b"\xfe\xff"):
-        return raw[2:].decode("utf-16-be", errors="replace").strip("\x00 ")
-    if raw.startswith(b"\xff\xfe"):
-        return raw[2:].decode("utf-16-le", errors="replace").strip("\x00 ")
-    try:
-        return raw.decode("utf-8").strip()
-    except UnicodeDecodeError:
-        return decode_text(raw).strip()
