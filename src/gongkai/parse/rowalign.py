@@ -84,9 +84,7 @@ def place_rows(loose: list[int], anchors: dict[int, int], n_keys: int) -> list[t
         before = max((p for a, p in anchors.items() if a < r), default=-1)
         after = min((p for a, p in anchors.items() if a > r), default=n_keys)
         groups.setdefault((before, after), []).append(r)
-    return [
-        (rows, [p for p in range(before + 1, after) if p not in taken]) for (before, after), rows in groups.items()
-    ]
+    return [(rows, [p for p in range(before + 1, after) if p not in taken]) for (before, after), rows in groups.items()]
 
 
 def _best_alignment(scores: list[list[float]]) -> list[int | None]:

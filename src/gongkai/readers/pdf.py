@@ -48,18 +48,21 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import pypdfium2 as pdfium
 from pdfplumber.table import TableFinder
-from pdfplumber.utils.text import chars_to_textmap
+from pdfplumber.utils.text import chars_to_textmap, extract_text
 
 from gongkai.readers.base import Block, Cell, SourceDocument, TableBlock, TextLine, UnreadableSource
 from gongkai.readers.pdf_pdfium import PageObjects, PdfPasswordError, metadata, open_pdf, read_page
 
+TEXT_TOLERANCE = 3.0  # points: pdfplumber's default x and y tolerance for words and lines
 BORDER_TOLERANCE = 4.0  # points: column borders closer than this are the same border
 MARGIN_SHARE = 0.12  # top and bottom share of the page height where headers, footers, page numbers sit
 RUNNING_POSITION_TOLERANCE = 6.0  # points: a running header/footer sits this close to the same place
@@ -170,14 +173,15 @@ def _read_page(page: PageObjects) -> _Page:
     the characters and edges PDFium gives)."""
     number = page.number
     parts: list[_Part] = []
+    by_middle = sorted(page.chars, key=_v_mid)
+    middles = [_v_mid(c) for c in by_middle]
     for table in TableFinder(page).tables:  # type: ignore[arg-type]  # PageObjects has what it reads
         if len(table.columns) < 2:
             continue  # a framed paragraph, read as text
-        texts = table.extract()
         cells = [
-            _PdfCell(bbox[0], bbox[2], bbox[1], bbox[3], (text or "").strip())
-            for row, row_texts in zip(table.rows, texts, strict=True)
-            for bbox, text in zip(row.cells, row_texts, strict=True)
+            _PdfCell(bbox[0], bbox[2], bbox[1], bbox[3], _cell_text(bbox, by_middle, middles))
+            for row in table.rows
+            for bbox in row.cells
             if bbox is not None
         ]
         parts.append(_Part(number, len(parts) + 1, table.bbox[1], table.bbox[3], cells))
@@ -198,6 +202,37 @@ def _read_page(page: PageObjects) -> _Page:
     items = [item for item in items if not isinstance(item, _Line) or item.text]
     items.sort(key=lambda item: item.top)
     return _Page(number, page.height, items)
+
+
+def _v_mid(char: dict) -> float:
+    return (char["top"] + char["bottom"]) / 2
+
+
+def _cell_text(bbox: tuple[float, float, float, float], by_middle: list[dict], middles: list[float]) -> str:
+    """The text of the characters whose centre lies in the cell (as ``pdfplumber.table.Table.extract``
+    finds them: half-open box), found by bisection on the characters sorted by vertical centre."""
+    x0, top, x1, bottom = bbox
+    inside = [
+        c
+        for c in by_middle[bisect_left(middles, top) : bisect_left(middles, bottom)]
+        if x0 <= (c["x0"] + c["x1"]) / 2 < x1
+    ]
+    if not inside:
+        return ""
+    return (_one_line(inside) or extract_text(inside)).strip()
+
+
+def _one_line(chars: list[dict]) -> str | None:
+    """The text of characters on one line with no gap or space between words, as ``extract_text`` gives
+    it (the characters left to right); None for anything else (left to ``extract_text``)."""
+    tops = [c["top"] for c in chars]
+    if max(tops) - min(tops) > TEXT_TOLERANCE:
+        return None
+    chars = sorted(chars, key=lambda c: c["x0"])
+    for a, b in pairwise(chars):
+        if b["x0"] - a["x1"] > TEXT_TOLERANCE or b["x0"] < a["x0"] or b["text"].isspace():
+            return None
+    return None if chars[0]["text"].isspace() else "".join(c["text"] for c in chars)
 
 
 def _text_lines(chars: list[dict], page: PageObjects) -> list[dict]:
@@ -327,7 +362,13 @@ def _cluster(values: Iterable[float]) -> list[float]:
 
 
 def _nearest(borders: list[float], value: float) -> int:
-    return min(range(len(borders)), key=lambda i: abs(borders[i] - value))
+    """The index of the border (sorted) nearest to ``value``; on a tie the lower one."""
+    i = bisect_left(borders, value)
+    if i == 0:
+        return 0
+    if i == len(borders) or abs(borders[i - 1] - value) <= abs(borders[i] - value):
+        return i - 1
+    return i
 
 
 @dataclass

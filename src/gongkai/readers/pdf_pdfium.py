@@ -138,17 +138,47 @@ def _printed_space(textpage, i: int, previous: int | None) -> bool:
 def _edges(page: pdfium.PdfPage, height: float) -> Iterator[dict]:
     """Horizontal and vertical edges of every path on the page (inside forms too)."""
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=8):
-        if pdfium_c.FPDFPath_GetDrawMode(obj.raw, fill, stroke) and not (fill.value or stroke.value):
+    for obj, matrix in _paths(page.raw):
+        if pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke) and not (fill.value or stroke.value):
             continue  # a path ended without painting (a clip): pdfminer does not keep it either
-        matrix = _page_matrix(obj)
-        for (ax, ay), (bx, by) in _segments(obj.raw, matrix):
+        for (ax, ay), (bx, by) in _segments(obj, matrix):
             if abs(ax - bx) < _STRAIGHT and abs(ay - by) >= _STRAIGHT:
                 top, bottom = sorted((height - ay, height - by))
                 yield _edge("v", ax, ax, top, bottom)
             elif abs(ay - by) < _STRAIGHT and abs(ax - bx) >= _STRAIGHT:
                 x0, x1 = sorted((ax, bx))
                 yield _edge("h", x0, x1, height - ay, height - ay)
+
+
+def _paths(page, outer: tuple[float, ...] = (1, 0, 0, 1, 0, 0), depth: int = 0) -> Iterator[tuple]:
+    """Every path object of a page or form with its matrix to page space (forms entered 8 deep at most)."""
+    matrix = pdfium_c.FS_MATRIX()
+    count = pdfium_c.FPDFPage_CountObjects(page) if depth == 0 else pdfium_c.FPDFFormObj_CountObjects(page)
+    for k in range(count):
+        obj = pdfium_c.FPDFPage_GetObject(page, k) if depth == 0 else pdfium_c.FPDFFormObj_GetObject(page, k)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+            continue
+        pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
+        own = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            yield obj, own
+        elif depth < 8:
+            yield from _paths(obj, own, depth + 1)
+
+
+def _compose(inner: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float, ...]:
+    """The matrix applying ``inner`` then ``outer``."""
+    a, b, c, d, e, f = inner
+    pa, pb, pc, pd, pe, pf = outer
+    return (
+        a * pa + b * pc,
+        a * pb + b * pd,
+        c * pa + d * pc,
+        c * pb + d * pd,
+        e * pa + f * pc + pe,
+        e * pb + f * pd + pf,
+    )
 
 
 def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:
@@ -163,24 +193,6 @@ def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> 
         "width": x1 - x0,
         "height": bottom - top,
     }
-
-
-def _page_matrix(obj: pdfium.PdfObject) -> tuple[float, ...]:
-    """The object's matrix composed with those of the forms holding it."""
-    a, b, c, d, e, f = obj.get_matrix().get()
-    parent = obj.container
-    while parent is not None:
-        pa, pb, pc, pd, pe, pf = parent.get_matrix().get()
-        a, b, c, d, e, f = (
-            a * pa + b * pc,
-            a * pb + b * pd,
-            c * pa + d * pc,
-            c * pb + d * pd,
-            e * pa + f * pc + pe,
-            e * pb + f * pd + pf,
-        )
-        parent = parent.container
-    return a, b, c, d, e, f
 
 
 def _segments(path, matrix: tuple[float, ...]) -> Iterator[tuple[tuple[float, float], tuple[float, float]]]:
