@@ -75,6 +75,8 @@ PAGE_NUMBER_ANYWHERE = (
 )
 BARE_NUMBER = re.compile(r"^\d{1,4}$")
 ENUMERATION = re.compile(r"^\s*[（(]?[一二三四五六七八九十百\d]+[）)、.．]")
+SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+、\S")
+SENTENCE_END = ("。", "：", ":", "；")
 NUMERIC = re.compile(r"^[\s\d.,，%％+\-−]*$")
 INFO_KEYS = {"Title": "title", "Author": "author", "Subject": "subject", "CreationDate": "created"}
 
@@ -196,12 +198,67 @@ def _read_page(page: PageObjects) -> _Page:
     chars = [c for c in page.chars if outside(c)] if parts else page.chars
     lines = _text_lines(chars, page) if chars else []
     items: list[_Line | _Part] = [
-        *(_Line(number, i, line["top"], line["bottom"], line["text"].strip()) for i, line in enumerate(lines, 1)),
-        *parts,
+        _Line(number, i, line["top"], line["bottom"], line["text"].strip()) for i, line in enumerate(lines, 1)
     ]
+    for part in parts:
+        returned = _text_rows_at_edges(part, len(items))
+        items += returned
+        if part.cells:
+            items.append(part)
     items = [item for item in items if not isinstance(item, _Line) or item.text]
     items.sort(key=lambda item: item.top)
     return _Page(number, page.height, items)
+
+
+def _text_rows_at_edges(part: _Part, numbered: int) -> list[_Line]:
+    """Take the rows of running text a ruled table took in at its top or bottom edge back to the text flow.
+
+    A table frame may enclose the section heading and paragraphs above it (or below it) as full-width
+    one-cell rows. Such a row at an edge of the table is text when it reads as running text: a
+    numbered heading (二、…) or a sentence (ending 。：:；). Rows from the edge up to the last such row
+    leave the table, as lines numbered after the page's ``numbered`` lines; a full-width row that is
+    neither (a header such as 第二十条第（一）项) stays. The part keeps the rest.
+    """
+    rows = sorted({round(c.top, 1) for c in part.cells})
+    by_row = {top: [c for c in part.cells if round(c.top, 1) == top] for top in rows}
+
+    def is_text_row(top: float) -> bool:
+        cells = by_row[top]
+        return (
+            len(cells) == 1
+            and abs(cells[0].x0 - part.left) <= BORDER_TOLERANCE
+            and abs(cells[0].x1 - part.right) <= BORDER_TOLERANCE
+        )
+
+    def reads_as_text(top: float) -> bool:
+        text = re.sub(r"\s+", "", by_row[top][0].text)
+        return bool(SECTION_HEADING.match(text)) or text.endswith(SENTENCE_END)
+
+    def leaving(order: list[float]) -> list[float]:
+        edge = []
+        for top in order:
+            if not is_text_row(top):
+                break
+            edge.append(top)
+        while edge and not reads_as_text(edge[-1]):
+            edge.pop()
+        return edge
+
+    top_rows = leaving(rows)
+    bottom_rows = leaving([r for r in reversed(rows) if r not in top_rows])
+    if not top_rows and not bottom_rows:
+        return []
+    out: list[_Line] = []
+    for top in [*top_rows, *reversed(bottom_rows)]:
+        cell = by_row[top][0]
+        for text in filter(None, (t.strip() for t in cell.text.split("\n"))):
+            out.append(_Line(part.page, numbered + len(out) + 1, cell.top, cell.bottom, text))
+    gone = set(top_rows) | set(bottom_rows)
+    part.cells = [c for c in part.cells if round(c.top, 1) not in gone]
+    if part.cells:
+        part.top = min(c.top for c in part.cells)
+        part.bottom = max(c.bottom for c in part.cells)
+    return out
 
 
 def _v_mid(char: dict) -> float:
