@@ -7,7 +7,6 @@ import io
 import logging
 
 import pandas as pd
-import pytest
 
 from gongkai import read_report
 from gongkai.readers.pdf import read_pdf

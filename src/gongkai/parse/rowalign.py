@@ -134,7 +134,10 @@ def align_gap(
             if len(fits) > 1:
                 ambiguous[r] = [keys[free[q]] for q in fits]
             continue
-        rivals = [q for q in fits if q != j and scores[a][q] >= scores[a][j] - AMBIGUITY_MARGIN]
+        # a rival is any other free row it could take that is about as like it, above the floor or not
+        rivals = [
+            q for q in range(low, high) if q != j and raw[a][q] > 0 and raw[a][q] >= scores[a][j] - AMBIGUITY_MARGIN
+        ]
         if rivals:
             ambiguous[r] = [keys[free[q]] for q in sorted([j, *rivals])]
             continue
