@@ -280,16 +280,28 @@ def _cell_text(bbox: tuple[float, float, float, float], by_middle: list[dict], m
 
 
 def _one_line(chars: list[dict]) -> str | None:
-    """The text of characters on one line with no gap or space between words, as ``extract_text`` gives
-    it (the characters left to right); None for anything else (left to ``extract_text``)."""
-    tops = [c["top"] for c in chars]
-    if max(tops) - min(tops) > TEXT_TOLERANCE:
-        return None
-    chars = sorted(chars, key=lambda c: c["x0"])
-    for a, b in pairwise(chars):
-        if b["x0"] - a["x1"] > TEXT_TOLERANCE or b["x0"] < a["x0"] or b["text"].isspace():
+    """The text of characters in lines with no gap or space between words, as ``extract_text`` gives it
+    (lines clustered by their top within the tolerance, top to bottom, each read left to right and
+    joined by a line break); None for anything else, left to ``extract_text``."""
+    ordered = sorted(chars, key=lambda c: c["top"])
+    lines: list[list[dict]] = [[ordered[0]]]
+    for char in ordered[1:]:
+        if char["top"] - lines[-1][-1]["top"] <= TEXT_TOLERANCE:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    texts = []
+    for line in lines:
+        if max(c["top"] for c in line) - min(c["top"] for c in line) > TEXT_TOLERANCE:
             return None
-    return None if chars[0]["text"].isspace() else "".join(c["text"] for c in chars)
+        line.sort(key=lambda c: c["x0"])
+        if line[0]["text"].isspace():
+            return None
+        for a, b in pairwise(line):
+            if b["x0"] - a["x1"] > TEXT_TOLERANCE or b["x0"] < a["x0"] or b["text"].isspace():
+                return None
+        texts.append("".join(c["text"] for c in line))
+    return "\n".join(texts)
 
 
 def _text_lines(chars: list[dict], page: PageObjects) -> list[dict]:

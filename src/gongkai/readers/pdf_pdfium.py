@@ -19,7 +19,7 @@ import pypdfium2.raw as pdfium_c
 # Path segment types of PDFium (fpdf_edit.h)
 _LINETO, _MOVETO = pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_MOVETO
 _STRAIGHT = 0.01  # points: a segment is horizontal/vertical when its ends differ by less than this across
-_SKIPPED = {"\r", "\n", "\x02", "\ufffe", "\x00"}
+_SKIPPED = {"", "\r", "\n", "\x02", "\ufffe", "\x00"}
 
 
 class PdfPasswordError(Exception):
@@ -75,28 +75,31 @@ def _chars(page: pdfium.PdfPage, height: float) -> Iterator[dict]:
         raw = textpage.raw
         box = pdfium_c.FS_RECTF()
         matrix = pdfium_c.FS_MATRIX()
+        count = pdfium_c.FPDFText_CountChars(raw)
+        texts = _page_text(raw, count)
+        # PDFium's functions bound once: they are called for every character
+        generated, loose_box = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetLooseCharBox
+        get_matrix, font_size = pdfium_c.FPDFText_GetMatrix, pdfium_c.FPDFText_GetFontSize
+        object_texts: dict[int, str] = {}  # text of each text object asked about, by its address
         previous: int | None = None  # index of the last character kept
         last: dict | None = None  # and the character
         pending: dict | None = None  # a space ending a text object, kept if the next character follows on its line
-        for i in range(pdfium_c.FPDFText_CountChars(raw)):
-            if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
-                if last is not None and _printed_space(raw, i, previous):
+        for i in range(count):
+            if generated(raw, i) == 1:
+                if last is not None and _printed_space(raw, i, previous, object_texts):
                     # a space glyph of the file that PDFium reports as inferred, with no box: it sits after
                     # the character before it, on its line
                     pending = {**last, "text": " ", "x0": last["x1"], "width": 0.0}
                 continue  # a space or line break PDFium inferred: not in the file
-            code = pdfium_c.FPDFText_GetUnicode(raw, i)
-            text = chr(code) if code else ""
-            if not text or text in _SKIPPED:
+            text = texts[i] if texts is not None else chr(pdfium_c.FPDFText_GetUnicode(raw, i) or 0)
+            if text in _SKIPPED or not loose_box(raw, i, box):
                 continue
-            if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, box):
-                continue
-            pdfium_c.FPDFText_GetMatrix(raw, i, matrix)
+            get_matrix(raw, i, matrix)
             # the em size as pdfminer gives it (font size × the text matrix's scale); the box runs from the
             # descent (PDFium's loose box) one em up, as pdfminer's does, so lines cluster the same way
-            size = pdfium_c.FPDFText_GetFontSize(raw, i) * abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
-            x0, x1 = float(box.left), float(box.right)
-            y_bottom = height - float(box.bottom)
+            size = font_size(raw, i) * abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+            x0, x1 = box.left, box.right
+            y_bottom = height - box.bottom
             y_top = y_bottom - size
             previous = i
             if pending is not None:
@@ -112,7 +115,7 @@ def _chars(page: pdfium.PdfPage, height: float) -> Iterator[dict]:
                 "bottom": y_bottom,
                 "doctop": y_top,
                 "width": x1 - x0,
-                "height": y_bottom - y_top,
+                "height": size,
                 "size": size,
                 "upright": True,
             }
@@ -121,7 +124,18 @@ def _chars(page: pdfium.PdfPage, height: float) -> Iterator[dict]:
         textpage.close()
 
 
-def _printed_space(textpage, i: int, previous: int | None) -> bool:
+def _page_text(textpage, count: int) -> str | None:
+    """The page's characters in one call, one per index (None when some character is outside the BMP,
+    so that indexes and UTF-16 units differ: then each is asked for)."""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
+    units = buffer[: max(written - 1, 0)]
+    if len(units) != count or any(0xD800 <= u <= 0xDFFF for u in units):
+        return None
+    return "".join(map(chr, units))
+
+
+def _printed_space(textpage, i: int, previous: int | None, texts: dict[int, str]) -> bool:
     """Whether a space PDFium marks as inferred is a space glyph of the file: PDFium does so for a space
     that ends a text object ("容 "), which pdfminer reads as a character (a word break)."""
     if previous is None or pdfium_c.FPDFText_GetUnicode(textpage, i) != 0x20:
@@ -129,10 +143,18 @@ def _printed_space(textpage, i: int, previous: int | None) -> bool:
     obj = pdfium_c.FPDFText_GetTextObject(textpage, previous)
     if not obj:
         return False
+    address = ctypes.cast(obj, ctypes.c_void_p).value or 0
+    if address not in texts:
+        texts[address] = _object_text(obj, textpage)
+    return texts[address].endswith(" ")
+
+
+def _object_text(obj, textpage) -> str:
+    """The text of a text object (as PDFium reads it)."""
     size = pdfium_c.FPDFTextObj_GetText(obj, textpage, None, 0)  # bytes of UTF-16, with the final NUL
     buffer = (ctypes.c_ushort * max(size // 2, 1))()
     pdfium_c.FPDFTextObj_GetText(obj, textpage, buffer, size)
-    return "".join(map(chr, buffer)).rstrip("\x00").endswith(" ")
+    return "".join(map(chr, buffer)).rstrip("\x00")
 
 
 def _edges(page: pdfium.PdfPage, height: float) -> Iterator[dict]:
