@@ -6,7 +6,9 @@ Two figures per run, both CPU time (``time.process_time``) on one core, best of 
 - ``read_report``: the whole PDF path (PDFium characters and ruling lines, table reconstruction,
   margins, page-break merges, sections, parse of tables 2–4);
 - floor: PDFium's characters with their boxes and the ruling lines only
-  (``gongkai.readers.pdf_pdfium.read_page`` on every page), which no reader built on it can beat.
+  (``gongkai.readers.pdf_pdfium.read_page`` on every page), which no reader built on it can beat;
+- pdfplumber on pdfminer.six: its tables (``find_tables`` + ``extract``) and text lines on every
+  page, what the reader did before it read through PDFium (``--no-pdfplumber`` skips it: it is slow).
 
 Pin it to one core (``taskset -c 0``) and state the machine's load beside the figures.
 """
@@ -45,10 +47,22 @@ def floor(paths: list[Path]) -> None:
         doc.close()
 
 
+def pdfplumber_extraction(paths: list[Path]) -> None:
+    import pdfplumber
+
+    for path in paths:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                for table in page.find_tables():
+                    table.extract()
+                page.extract_text_lines(strip=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pdfs", nargs="*", type=Path)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-pdfplumber", action="store_true")
     args = parser.parse_args()
     paths = args.pdfs or sorted((ROOT / "tests" / "fixtures").rglob("*.pdf"))
     pages = 0
@@ -62,6 +76,9 @@ def main() -> None:
     print(f"{len(paths)} PDFs, {pages} pages; load average {os.getloadavg()[0]:.2f}")
     print(f"read_report: {full:.3f} CPU s, {pages / full:.0f} pages/s")
     print(f"floor (PDFium chars + ruling lines): {bare:.3f} CPU s, {pages / bare:.0f} pages/s")
+    if not args.no_pdfplumber:
+        old = best_cpu(lambda: pdfplumber_extraction(paths), max(1, args.repeat // 2))
+        print(f"pdfplumber tables + text lines (the reader before): {old:.3f} CPU s, {pages / old:.0f} pages/s")
 
 
 if __name__ == "__main__":

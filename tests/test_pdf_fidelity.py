@@ -45,6 +45,7 @@ def test_heading_swallowed_by_table_2_goes_back_to_the_text_and_every_cell_is_re
 def test_2021_table_2_beside_a_2019_shape_table_3_each_in_its_own_format():
     report = read_report(FIXTURES / "pdf_mixed_formats_004.pdf")
     assert (report.format_table2, report.format_table3) == ("2021", "2019")
+    assert (report.issuer, report.year) == ("淄博市博山区人民政府", 2024)  # the title wraps after 工作
     assert report.status == "ok", report.message
     _assert_cells(report.table2, _expected("boshan_2024", "table2"), KEYS["table2"], "table2")
     _assert_cells(report.table4, _expected("boshan_2024", "table4"), KEYS["table4"], "table4")
