@@ -9,6 +9,7 @@ import logging
 import pandas as pd
 
 from gongkai import read_report
+from gongkai.dataset.tables import reports_table
 from gongkai.readers.pdf import read_pdf
 from gongkai.rules import audit_all
 from gongkai.templates import table3_rows
@@ -58,6 +59,8 @@ def test_2021_table_2_beside_a_2019_shape_table_3_each_in_its_own_format():
     kept = t3[~t3["row"].isin(OTHER_2021)]
     for row, applicant, value in kept[["row", "applicant", "value"]].itertuples(index=False):
         assert actual.loc[row, applicant] == value
+    reports = reports_table([report])
+    assert reports[["format", "format_table2", "format_table3"]].values.tolist() == [["2019", "2021", "2019"]]
     result = audit_all([report])
     assert (result.findings["status"] == "fail").sum() == 0
     checks = result.checks.set_index("rule")

@@ -53,6 +53,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -176,9 +177,11 @@ def _read_page(page: PageObjects) -> _Page:
     the characters and edges PDFium gives)."""
     number = page.number
     parts: list[_Part] = []
-    by_middle = sorted(page.chars, key=_v_mid)
-    middles = [_v_mid(c) for c in by_middle]
-    for table in TableFinder(page).tables:  # type: ignore[arg-type]  # PageObjects has what it reads
+    tables = TableFinder(page).tables if page.edges else []  # type: ignore[arg-type]  # has what it reads
+    if tables:
+        keyed = sorted(((_v_mid(c), c) for c in page.chars), key=itemgetter(0))
+        middles, by_middle = [m for m, _ in keyed], [c for _, c in keyed]
+    for table in tables:
         if len(table.columns) < 2:
             continue  # a framed paragraph, read as text
         cells = [
