@@ -1,25 +1,10 @@
-"""Read a PDF with a text layer into a SourceDocument, using pdfplumber.
+"""Read a PDF with a text layer into a SourceDocument: PDFium's characters and ruling lines
+(``pdf_pdfium``), pdfplumber's table finder and word clustering on them.
 
-Library choice (measured with tests/fixtures/bench_pdf_libraries.py; details in docs/pdf_library.md).
-Rows = value rows found with their label followed by exactly their values, cell by cell; on
-huaian_2024.pdf 31 rows / 185 values (table 2 and the 25 rows of table 3, which runs over pages 4-5),
-on the LibreOffice fixture seed_003.pdf 28 rows / 182 values. CPU seconds per page, text and tables:
-
-===========  ========================  ========================  ==========
-library      huaian_2024.pdf           seed_003.pdf              s / page
-===========  ========================  ========================  ==========
-pdfplumber   31/31 rows, 185/185       28/28 rows, 182/182       0.05-0.07
-PyMuPDF 2.0  8/31 rows, 30/185 (*)     20/28 rows, 126/182       0.54-0.63
-pypdfium2    27/31 lines, 157/185      24/28 lines, 154/182      0.003
-             (text only, no tables)
-===========  ========================  ========================  ==========
-
-(*) PyMuPDF's find_tables moves punctuation out of place ("1.属于国家秘密" becomes "1 属于国家秘密\\n.",
-96171.6 becomes "961716\\n."), so labels no longer match; its numbers are otherwise right (184/185).
-It is also AGPL-licensed and pulls in onnxruntime. pypdfium2 is fast but has no table finder, and a
-wrapped row label leaves the label's first line without its numbers. pdfplumber finds every ruled
-cell, keeps punctuation in its cell, and reads a whole 6-page report in 0.42 CPU seconds (about
-0.55 s for 8 pages).
+Why (measured; docs/pdf_library.md): pdfplumber found every ruled cell of the real and rendered
+reports (PyMuPDF lost 23 of 31 rows of 淮安), but its pdfminer.six parsing made it 20 pages/s; reading
+the page content with PDFium and keeping pdfplumber's table reconstruction gives the same cells at
+about 100 pages/s (CPU, one core, a loaded machine).
 
 Output, page by page in vertical order:
 
@@ -36,12 +21,15 @@ Output, page by page in vertical order:
   or neither half is a number, the continuation does not start with an enumeration marker
   ("（四）", "2.", "三、") and one half spans several rows. Every merge and join is noted.
 - all other text becomes one ``TextLine`` per visual line, ref ``page P line L`` (L counts the page's
-  lines outside tables, from 1, dropped lines included).
+  lines outside tables, from 1, dropped lines included). Full-width one-cell rows of running text at
+  the top or bottom edge of a table (a section heading or paragraphs the table frame took in) are
+  text lines too, numbered after the page's other lines.
 - page-number lines ("- 4 -", "第4页", "4/6", or a bare number as a page's first or last line in the
   top or bottom margin) and running headers/footers (the same text, digits aside, in the margin of
   at least half of the pages, and of two at least) are dropped, each drop noted.
 
-A PDF without a text layer (scanned images) raises ``UnreadableSource``: it needs OCR first.
+A page without a text layer goes to :func:`needs_ocr` (the seam for OCR; today an empty page, noted);
+a PDF without any text raises ``UnreadableSource`` saying it needs OCR, an encrypted one says so.
 """
 
 from __future__ import annotations
