@@ -19,6 +19,7 @@ import pypdfium2.raw as pdfium_c
 # Path segment types of PDFium (fpdf_edit.h)
 _LINETO, _MOVETO = pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_MOVETO
 _STRAIGHT = 0.01  # points: a segment is horizontal/vertical when its ends differ by less than this across
+_MAYBE_INFERRED = {" ", "\r", "\n"}  # the characters PDFium may insert (FPDFText_IsGenerated)
 _SKIPPED = {"", "\r", "\n", "\x02", "\ufffe", "\x00"}
 
 
@@ -85,13 +86,14 @@ def _chars(page: pdfium.PdfPage, height: float) -> Iterator[dict]:
         last: dict | None = None  # and the character
         pending: dict | None = None  # a space ending a text object, kept if the next character follows on its line
         for i in range(count):
-            if generated(raw, i) == 1:
+            text = texts[i] if texts is not None else chr(pdfium_c.FPDFText_GetUnicode(raw, i) or 0)
+            # PDFium infers only spaces and line breaks: other characters are asked nothing about it
+            if text in _MAYBE_INFERRED and generated(raw, i) == 1:
                 if last is not None and _printed_space(raw, i, previous, object_texts):
                     # a space glyph of the file that PDFium reports as inferred, with no box: it sits after
                     # the character before it, on its line
                     pending = {**last, "text": " ", "x0": last["x1"], "width": 0.0}
                 continue  # a space or line break PDFium inferred: not in the file
-            text = texts[i] if texts is not None else chr(pdfium_c.FPDFText_GetUnicode(raw, i) or 0)
             if text in _SKIPPED or not loose_box(raw, i, box):
                 continue
             get_matrix(raw, i, matrix)
