@@ -135,3 +135,19 @@ def test_reading_a_pdf_logs_nothing(caplog):
     data = (FIXTURES / "seed_003.pdf").read_bytes()
     read_pdf(FIXTURES / "seed_003.pdf", data, "x")
     assert not [r for r in caplog.records if r.name.startswith(("pdfminer", "pdfplumber", "pypdfium2"))]
+
+
+def test_pages_with_a_rotate_entry_read_as_unrotated(tmp_path):
+    """A /Rotate on every page (as scanners and some exporters write) changes nothing in the cells."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(FIXTURES / "seed_003.pdf")
+    for i in range(len(doc)):
+        doc[i].set_rotation(90)
+    path = tmp_path / "rotated.pdf"
+    doc.save(path)
+    doc.close()
+    report = read_report(path)
+    assert report.status == "ok", report.message
+    for table, keys in KEYS.items():
+        _assert_cells(getattr(report, table), _expected("jiyuan_2024", table), keys, table)
