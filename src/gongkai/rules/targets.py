@@ -6,7 +6,8 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from gongkai.rules.claims import Claim, domains
+from gongkai.rules.claim_terms import domains
+from gongkai.rules.claims import Claim
 from gongkai.rules.grids import ReportGrids, keys_for
 from gongkai.templates import FORMATS, table2_cells
 
