@@ -19,6 +19,7 @@ from gongkai.datafiles import package_csv
 
 YEAR = "{year}"
 _YEAR_DIGITS = re.compile(r"\d{4}")
+CLAUSE_DELIMITERS = re.compile(r"[，,；;：:、（()）]")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Term:
     strong: bool
     requires: Words | None
     slot: str = ""  # "domain.dim": what a hit of this term says
+    spans_clauses: bool = False  # a keyword of it holds a clause delimiter (公民、法人和其他组织)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,25 @@ class Domain:
     inherit_secondary: bool
     required_context: Words | None
     strong_context: Words | None
+    units: frozenset[str]  # units a count of this domain is written in (件, 起, …)
+    noun_units: frozenset[str]  # units that count applications only when the figure's clause names them
+    noun: Words | None  # the words naming what is counted (申请)
+    not_noun: Words | None  # words that contain the noun but count something else (依申请公开: information items)
+    sum_joiners: frozenset[str]  # "A及B N件": keys joined by one of these are summed
+
+    def counts_in(self, unit: str, clause: str) -> bool:
+        """Whether a figure in ``unit`` whose clause is ``clause`` can be a count of this domain."""
+        if unit not in self.units:
+            return False
+        if unit not in self.noun_units:
+            return True
+        if self.noun is None or not self.noun.found_in(clause):
+            return False
+        return (
+            self.not_noun is None
+            or not self.not_noun.found_in(clause)
+            or self.noun.found_in(self.not_noun.pattern.sub("", clause))
+        )
 
 
 @dataclass(frozen=True)
@@ -118,24 +139,26 @@ def longest_keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
 @cache
 def vocabulary() -> Vocabulary:
     """The keywords of ``claim_terms.csv`` and their terms."""
-    terms: dict[tuple[str, ...], Term] = {}
-    by_keyword: dict[str, Term] = {}
-    for r in package_csv(__package__, "claim_terms.csv"):
+    rows = package_csv(__package__, "claim_terms.csv")
+    keywords_of: dict[tuple[str, ...], list[str]] = {}
+    for r in rows:
         ident = (r["domain"], r["dim"], r["key"], r["strength"], r["requires"])
-        term = terms.get(ident)
-        if term is None:
-            term = terms[ident] = Term(
-                r["domain"],
-                r["dim"],
-                r["key"],
-                r["strength"] == "strong",
-                Words.parse(r["requires"]),
-                f"{r['domain']}.{r['dim']}",
-            )
-        keyword = r["keyword"]
-        if not keyword or keyword in by_keyword:
-            raise ValueError(f"claim_terms.csv: keyword {keyword!r} is empty or listed twice")
-        by_keyword[keyword] = term
+        keywords_of.setdefault(ident, []).append(r["keyword"])
+    by_keyword: dict[str, Term] = {}
+    for (domain, dim, key, strength, requires), keywords in keywords_of.items():
+        term = Term(
+            domain,
+            dim,
+            key,
+            strength == "strong",
+            Words.parse(requires),
+            f"{domain}.{dim}",
+            any(CLAUSE_DELIMITERS.search(k) for k in keywords),
+        )
+        for keyword in keywords:
+            if not keyword or keyword in by_keyword:
+                raise ValueError(f"claim_terms.csv: keyword {keyword!r} is empty or listed twice")
+            by_keyword[keyword] = term
     keywords = tuple(by_keyword)
     return Vocabulary(keywords, by_keyword, longest_keyword_pattern(keywords))
 
@@ -153,6 +176,11 @@ def domains() -> dict[str, Domain]:
             r["inherit_secondary"] == "yes",
             Words.parse(r["required_context"]),
             Words.parse(r["strong_context"]),
+            frozenset(u for u in r["units"].split("|") if u),
+            frozenset(u for u in r["noun_units"].split("|") if u),
+            Words.parse(r["noun"]),
+            Words.parse(r["not_noun"]),
+            frozenset(u for u in r["sum_joiners"].split("|") if u),
         )
         for r in package_csv(__package__, "claim_domains.csv")
     }

@@ -6,10 +6,10 @@ import bisect
 import re
 from typing import NamedTuple
 
-from gongkai.rules.claim_terms import Term, vocabulary
+from gongkai.rules.claim_terms import CLAUSE_DELIMITERS, Term, vocabulary
 
 SENTENCE_END = re.compile(r"[。！？!?\n]")
-DELIM_RE = re.compile(r"[，,；;：:、（()）]")
+DELIM_RE = CLAUSE_DELIMITERS
 PAREN_RE = re.compile(r"[（()）]")
 OPENERS = frozenset("（(")
 BRACKETS = frozenset("（()）")
@@ -85,10 +85,14 @@ class SectionText:
                 merged.append([a, b])
         for a, b in merged:
             self.delims.extend([m.start() for m in DELIM_RE.finditer(text, a, b)])
+        inside: list[Hit] = []  # hits of keywords holding a delimiter (公民、法人和其他组织): not clause breaks
         for a, b in windows:
             found = keyword_hits(text, a, b)
             self.hits.extend(found)
             self.hit_ends.extend([h[1] for h in found])
+            inside.extend([h for h in found if h[2].spans_clauses])
+        if inside:
+            self.delims = [d for d in self.delims if not any(h.start < d < h.end for h in inside)]
 
     def sentence_of(self, pos: int) -> int:
         return bisect.bisect_right(self.sent_starts, pos) - 1

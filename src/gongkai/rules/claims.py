@@ -20,7 +20,8 @@ from gongkai.rules.claim_text import Hit, SectionText
 
 # ``(?<![\d.])(\d+(?:\.\d+)?)…`` with the look-behind after the first digit: the same matches, but a
 # pattern that starts with a digit lets the engine skip quickly to the next digit.
-COUNT_RE = re.compile(r"(\d(?<![\d.]\d)\d*(?:\.\d+)?)\s*(件|起)(?!\d)")
+COUNT_RE = re.compile(r"(\d(?<![\d.]\d)\d*(?:\.\d+)?)\s*(件|起|条|个|次)(?!\d)")
+COUNT_UNITS = "件起条个次"
 SHARE_RE = re.compile(r"(?:占比|比例|比重|占)[^\d，,。；;%％]{0,12}?(\d+(?:\.\d+)?)\s*[%％]")
 YOY_RE = re.compile(
     r"(?:同比|较上一?年度?|较去年|比上一?年度?|比去年|与上一?年度?相比|与去年相比"
@@ -59,6 +60,7 @@ class Claim(NamedTuple):
     subject: Claim | None = None  # share / yoy: the count it is about
     direction: int | None = None  # yoy: +1, -1, 0
     ref_year: int | None = None  # yoy: explicit comparison year (else the previous year)
+    siblings: tuple[float, ...] = ()  # count: the other counts stated in the same sentence
 
     @property
     def evidence(self) -> str:
@@ -99,6 +101,18 @@ def _latest(h: Hit) -> tuple[int, int]:
     return h.end, -h.start
 
 
+def _joined(sec: SectionText, last: Hit, sentence_start: int, joiners: frozenset[str]) -> list[Hit]:
+    """``last`` and the hits of its slot joined to it by a conjunction alone (予以公开及部分公开), in order."""
+    chain = [last]
+    earlier = sec.hits_between(sentence_start, last.start)
+    for h in reversed(earlier):
+        cur = chain[-1]
+        if h.term.slot != cur.term.slot or sec.text[h.end : cur.start] not in joiners:
+            break
+        chain.append(h)
+    return chain[::-1]
+
+
 def read_dims(sec: SectionText, pos: int, floor: int, sentence_start: int) -> Reading | None:
     """What the figure at ``pos`` talks about, from the keywords of its clause (after ``floor``), or None."""
     text = sec.text
@@ -129,6 +143,11 @@ def read_dims(sec: SectionText, pos: int, floor: int, sentence_start: int) -> Re
             if dim == dom.secondary and dom.secondary_default:
                 dims[dim] = dom.secondary_default
             continue
+        if dim == dom.primary and dim not in inherited and dom.sum_joiners:
+            joined = _joined(sec, h, sentence_start, dom.sum_joiners)
+            dims[dim] = "+".join(dict.fromkeys(j.term.key for j in joined))
+            strong = strong and all(j.term.strong for j in joined)
+            continue
         dims[dim] = h.term.key
         strong = strong and h.term.strong
     return Reading(dom.name, dims, frozenset(inherited), strong and not inherited)
@@ -148,14 +167,14 @@ def extract_claims(sections: Mapping[str, str]) -> list[Claim]:
 def figures(text: str) -> list[Figure]:
     """The figures of a text, by start; a figure inside a YoY or share phrase is not counted again.
 
-    Shares and counts are only searched for in texts holding a % sign or 件/起."""
+    Shares and counts are only searched for in texts holding a % sign or a count unit."""
     spans: list[Figure] = [(m.start(), m.end(), "yoy", m) for m in YOY_RE.finditer(text)]
     if "%" in text or "％" in text:
         taken = [(a, b) for a, b, _, _ in spans]
         for m in SHARE_RE.finditer(text):
             if not any(a <= m.start(1) < b for a, b in taken):
                 spans.append((m.start(1), m.end(), "share", m))
-    if "件" in text or "起" in text:
+    if any(u in text for u in COUNT_UNITS):
         taken = [(a, b) for a, b, _, _ in spans]
         for m in COUNT_RE.finditer(text):
             if not taken or not any(a <= m.start() < b for a, b in taken):
@@ -176,6 +195,7 @@ def _extract_section(sec: SectionText, found: list[Figure]) -> list[Claim]:
     sec.scan(sorted(windows.values()))
 
     claims: list[Claim] = []
+    count_sentence: dict[int, int] = {}  # index of a count claim -> its sentence
     last_count: Claim | None = None
     last_count_end = -1
     current_sentence = -1
@@ -185,11 +205,17 @@ def _extract_section(sec: SectionText, found: list[Figure]) -> list[Claim]:
             current_sentence, last_count, floor = k, None, sec.sent_starts[k]
         s_start = sec.sent_starts[k]
         if kind == "count":
-            reading = read_dims(sec, start, floor, s_start)
-            floor = end
+            clause_floor, floor = floor, end
+            reading = read_dims(sec, start, clause_floor, s_start)
             if reading is None:
                 continue
             dom = domains()[reading.domain]
+            unit = m.group(2)
+            if unit not in dom.units or (
+                unit in dom.noun_units
+                and not dom.counts_in(unit, sec.text[sec.clause_start(start, clause_floor) : start])
+            ):
+                continue
             strong = reading.strong
             if dom.required_context is not None or dom.strong_context is not None:
                 ctx = sec.context(k)
@@ -203,7 +229,7 @@ def _extract_section(sec: SectionText, found: list[Figure]) -> list[Claim]:
                 start,
                 "count",
                 float(num),
-                m.group(2),
+                unit,
                 sec.sentence_text(k),
                 decimals=_decimals(num),
                 domain=reading.domain,
@@ -212,6 +238,7 @@ def _extract_section(sec: SectionText, found: list[Figure]) -> list[Claim]:
                 strong=strong,
             )
             claims.append(claim)
+            count_sentence[len(claims) - 1] = k
             last_count, last_count_end = claim, end
             continue
         sentence = sec.sentence_text(k)
@@ -264,4 +291,29 @@ def _extract_section(sec: SectionText, found: list[Figure]) -> list[Claim]:
             )
         )
         floor = end
-    return claims
+    return _with_siblings(claims, count_sentence)
+
+
+def _with_siblings(claims: list[Claim], count_sentence: dict[int, int]) -> list[Claim]:
+    """Counts that share a sentence with other counts, told those counts' values."""
+    by_sentence: dict[int, list[int]] = {}
+    for i, k in count_sentence.items():
+        by_sentence.setdefault(k, []).append(i)
+    shared = [members for members in by_sentence.values() if len(members) > 1]
+    if not shared:
+        return claims
+    new = {}
+    for members in shared:
+        for i in members:
+            new[i] = claims[i]._replace(siblings=tuple(claims[o].value for o in members if o != i))  # type: ignore[misc]
+    # shares and YoY refer to their count by identity: point them at the new one
+    return [
+        new.get(i, c)._replace(subject=new[j])
+        if c.subject is not None and (j := _index(claims, c.subject)) in new
+        else new.get(i, c)
+        for i, c in enumerate(claims)
+    ]
+
+
+def _index(claims: list[Claim], target: Claim) -> int:
+    return next((i for i, c in enumerate(claims) if c is target), -1)

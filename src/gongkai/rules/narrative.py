@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import combinations
 from typing import NamedTuple
 
 from gongkai.rules.claims import Claim, extract_claims
@@ -61,6 +62,19 @@ def judge_count(s: Subject, j: Judged, out: Collector) -> Judged:
         values.append((t, v, bad_cells))
     t0, v0, _ = values[0]
     bad = [b for _, v, bb in values if v is None for b in bb]
+    derived = ""
+    if bad and c.strong:  # a blank total whose parts are all numbers is compared as their sum
+        for i, (t, v, _) in enumerate(values):
+            d = t.derived_value(s.grids) if v is None else None
+            if d is None:
+                continue
+            if abs(d[0] - c.value) < 1e-9:  # type: ignore[operator]
+                out.result(s.report_id, "claim.count", "pass")
+                return Judged(c, Verdict("match", d[1], t, d[0]), t)
+            if i == 0:
+                t0, v0, derived = t, d[0], d[1]
+        if derived and all(v is not None or t.derived_value(s.grids) is not None for t, v, _ in values):
+            bad = []
     if not c.strong:
         why = "weak reading (keyword inherited or ambiguous); no candidate cell equals it"
         return Judged(c, Verdict("unmatched", why, t0, v0))
@@ -76,6 +90,10 @@ def judge_count(s: Subject, j: Judged, out: Collector) -> Judged:
             evidence=c.evidence + " | cells: " + ", ".join(f"{r}/{k}" for r, k in bad),
         )
         return Judged(c, Verdict("unmatched", "a candidate cell is not a number", t0, v0))
+    adding = _adds_up(c, v0)  # type: ignore[arg-type]
+    if adding:
+        note = f"{adding} = {fmt_number(v0)}: figures of the same sentence add up to the cell; not a disagreement"
+        return Judged(c, Verdict("unmatched", note, t0, v0))
     out.result(
         s.report_id,
         "claim.count",
@@ -85,10 +103,21 @@ def judge_count(s: Subject, j: Judged, out: Collector) -> Judged:
         column=t0.col_label,
         expected=v0,
         actual=c.value,
-        message=f"narrative states {fmt_number(c.value)}{c.unit} but {t0.describe()} = {fmt_number(v0)}",
-        evidence=c.evidence,
+        message=f"narrative states {fmt_number(c.value)}{c.unit} but {t0.describe()} = {fmt_number(v0)}"
+        + (f" ({derived})" if derived else ""),
+        evidence=c.evidence + (f" | {derived}" if derived else ""),
     )
-    return Judged(c, Verdict("mismatch", "", t0, v0), t0)
+    return Judged(c, Verdict("mismatch", derived, t0, v0), t0)
+
+
+def _adds_up(c: Claim, cell: float) -> str:
+    """``393 + 77`` when the claim and up to three other counts of its sentence sum to ``cell``, else ""."""
+    others = c.siblings
+    for n in range(1, min(3, len(others)) + 1):
+        for combo in combinations(others, n):
+            if abs(c.value + sum(combo) - cell) < 1e-9:  # type: ignore[operator]
+                return " + ".join(fmt_number(x) for x in (c.value, *combo))
+    return ""
 
 
 def judge_share(s: Subject, j: Judged, out: Collector, of: Judged | None = None) -> Judged:
