@@ -27,10 +27,19 @@ from gongkai.rules.identities import evaluate_identities
 from gongkai.rules.narrative import Judged, judge_narrative
 from gongkai.rules.results import Collector
 from gongkai.rules.sanity import check_blank_tables, check_negative, numbers_present
-from gongkai.rules.series import index_series, manifest_overrides, normalise_issuer, series_id
+from gongkai.rules.series import assign_series, index_series, manifest_overrides, normalise_issuer, series_links
 from gongkai.rules.subject import Subject
 
-__all__ = ["AuditResult", "Rule", "audit", "audit_all", "format_findings", "normalise_issuer", "rules"]
+__all__ = [
+    "AuditResult",
+    "Rule",
+    "audit",
+    "audit_all",
+    "format_findings",
+    "normalise_issuer",
+    "rules",
+    "series_links",
+]
 
 
 @dataclass
@@ -64,7 +73,8 @@ def audit_all(reports: Iterable[Report], manifest: pd.DataFrame | str | Path | N
     ids = [r.report_id for r in reports]
     batch = batch_grids(reports)
     overrides = manifest_overrides(manifest)
-    sids = [series_id(r, overrides) for r in reports]
+    assignment = assign_series(reports, overrides)
+    sids = list(assignment.ids)
     index = index_series(reports, overrides, sids)
     position = {id(r): k for k, r in enumerate(reports)}
     by_series: dict[str, dict[int, tuple[str, ReportGrids]]] = {}
@@ -85,6 +95,14 @@ def audit_all(reports: Iterable[Report], manifest: pd.DataFrame | str | Path | N
         out.findings.extend(negative_findings[k])
         check_blank_tables(s.grids, r.report_id, out, has_number[k])
         judged.append(judge_narrative(s, r.sections or {}, out))
+    for link in assignment.links:
+        out.result(
+            link.report_ids[0],
+            f"series.{link.kind}",
+            "fail",
+            message=link.message(),
+            evidence=f"reports of {link.issuer}: {', '.join(link.report_ids)}",
+        )
     for s, claims in zip(subjects, judged, strict=True):
         for rule in SERIES_RULES:
             rule(s, out)
