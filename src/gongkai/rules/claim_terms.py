@@ -69,6 +69,7 @@ class Domain:
     noun: Words | None  # the words naming what is counted (申请)
     not_noun: Words | None  # words that contain the noun but count something else (依申请公开: information items)
     sum_joiners: frozenset[str]  # "A及B N件": keys joined by one of these are summed
+    joiner_ends: frozenset[str] = frozenset()  # their last characters (a quick test before looking for a join)
 
     def counts_in(self, unit: str, clause: str) -> bool:
         """Whether a figure in ``unit`` whose clause is ``clause`` can be a count of this domain."""
@@ -92,6 +93,7 @@ class Vocabulary:
     keywords: tuple[str, ...]
     term_of_keyword: dict[str, Term]
     pattern: re.Pattern[str]
+    spans_clauses: bool = False  # some keyword holds a clause delimiter
 
     def term(self, matched: str) -> Term:
         """The term of a matched text (a ``{year}`` keyword matched with digits)."""
@@ -160,7 +162,8 @@ def vocabulary() -> Vocabulary:
                 raise ValueError(f"claim_terms.csv: keyword {keyword!r} is empty or listed twice")
             by_keyword[keyword] = term
     keywords = tuple(by_keyword)
-    return Vocabulary(keywords, by_keyword, longest_keyword_pattern(keywords))
+    spans = any(t.spans_clauses for t in by_keyword.values())
+    return Vocabulary(keywords, by_keyword, longest_keyword_pattern(keywords), spans)
 
 
 @cache
@@ -181,6 +184,7 @@ def domains() -> dict[str, Domain]:
             Words.parse(r["noun"]),
             Words.parse(r["not_noun"]),
             frozenset(u for u in r["sum_joiners"].split("|") if u),
+            frozenset(u[-1] for u in r["sum_joiners"].split("|") if u),
         )
         for r in package_csv(__package__, "claim_domains.csv")
     }
@@ -191,3 +195,9 @@ def domain_slots(name: str) -> tuple[tuple[str, str], tuple[str, str]]:
     """(dim, "domain.dim") of a domain's primary and secondary dimension, the latter as hits are keyed."""
     dom = domains()[name]
     return (dom.primary, f"{name}.{dom.primary}"), (dom.secondary, f"{name}.{dom.secondary}")
+
+
+@cache
+def noun_units() -> frozenset[str]:
+    """The units that count something only when the figure's clause names it, in any domain (条, 个, 次)."""
+    return frozenset(u for d in domains().values() for u in d.noun_units)

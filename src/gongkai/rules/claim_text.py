@@ -90,7 +90,8 @@ class SectionText:
             found = keyword_hits(text, a, b)
             self.hits.extend(found)
             self.hit_ends.extend([h[1] for h in found])
-            inside.extend([h for h in found if h[2].spans_clauses])
+        if vocabulary().spans_clauses:
+            inside = [h for h in self.hits if h[2].spans_clauses]
         if inside:
             self.delims = [d for d in self.delims if not any(h.start < d < h.end for h in inside)]
 

@@ -15,13 +15,13 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
-from gongkai.rules.claim_terms import domain_slots, domains
+from gongkai.rules.claim_terms import Words, domain_slots, domains, noun_units
 from gongkai.rules.claim_text import Hit, SectionText
 
 # ``(?<![\d.])(\d+(?:\.\d+)?)…`` with the look-behind after the first digit: the same matches, but a
 # pattern that starts with a digit lets the engine skip quickly to the next digit.
 COUNT_RE = re.compile(r"(\d(?<![\d.]\d)\d*(?:\.\d+)?)\s*(件|起|条|个|次)(?!\d)")
-COUNT_UNITS = "件起条个次"
+COUNT_UNIT = re.compile("[件起条个次]")
 SHARE_RE = re.compile(r"(?:占比|比例|比重|占)[^\d，,。；;%％]{0,12}?(\d+(?:\.\d+)?)\s*[%％]")
 YOY_RE = re.compile(
     r"(?:同比|较上一?年度?|较去年|比上一?年度?|比去年|与上一?年度?相比|与去年相比"
@@ -60,7 +60,6 @@ class Claim(NamedTuple):
     subject: Claim | None = None  # share / yoy: the count it is about
     direction: int | None = None  # yoy: +1, -1, 0
     ref_year: int | None = None  # yoy: explicit comparison year (else the previous year)
-    siblings: tuple[float, ...] = ()  # count: the other counts stated in the same sentence
 
     @property
     def evidence(self) -> str:
@@ -143,7 +142,7 @@ def read_dims(sec: SectionText, pos: int, floor: int, sentence_start: int) -> Re
             if dim == dom.secondary and dom.secondary_default:
                 dims[dim] = dom.secondary_default
             continue
-        if dim == dom.primary and dim not in inherited and dom.sum_joiners:
+        if dim == dom.primary and dim not in inherited and h.start and text[h.start - 1] in dom.joiner_ends:
             joined = _joined(sec, h, sentence_start, dom.sum_joiners)
             dims[dim] = "+".join(dict.fromkeys(j.term.key for j in joined))
             strong = strong and all(j.term.strong for j in joined)
@@ -174,7 +173,7 @@ def figures(text: str) -> list[Figure]:
         for m in SHARE_RE.finditer(text):
             if not any(a <= m.start(1) < b for a, b in taken):
                 spans.append((m.start(1), m.end(), "share", m))
-    if any(u in text for u in COUNT_UNITS):
+    if COUNT_UNIT.search(text):
         taken = [(a, b) for a, b, _, _ in spans]
         for m in COUNT_RE.finditer(text):
             if not taken or not any(a <= m.start() < b for a, b in taken):
@@ -187,7 +186,20 @@ def _start(figure: Figure) -> int:
     return figure[0]
 
 
+def _named_before(sec: SectionText, figure: Figure, nouns: tuple[Words, ...]) -> bool:
+    """Whether a count in a unit that needs it has a noun (申请) before it in its sentence (else no claim)."""
+    start = figure[0]
+    k = sec.sentence_of(start)
+    return any(w.found_in(sec.text, sec.sent_starts[k], start) for w in nouns)
+
+
 def _extract_section(sec: SectionText, found: list[Figure]) -> list[Claim]:
+    units = noun_units()
+    if units:
+        nouns = tuple(d.noun for d in domains().values() if d.noun is not None)
+        found = [f for f in found if f[2] != "count" or f[3].group(2) not in units or _named_before(sec, f, nouns)]
+        if not found:
+            return []
     sentence_of = [sec.sentence_of(f[0]) for f in found]
     windows: dict[int, tuple[int, int]] = {}
     for k, f in zip(sentence_of, found, strict=True):
@@ -195,7 +207,6 @@ def _extract_section(sec: SectionText, found: list[Figure]) -> list[Claim]:
     sec.scan(sorted(windows.values()))
 
     claims: list[Claim] = []
-    count_sentence: dict[int, int] = {}  # index of a count claim -> its sentence
     last_count: Claim | None = None
     last_count_end = -1
     current_sentence = -1
@@ -238,7 +249,6 @@ def _extract_section(sec: SectionText, found: list[Figure]) -> list[Claim]:
                 strong=strong,
             )
             claims.append(claim)
-            count_sentence[len(claims) - 1] = k
             last_count, last_count_end = claim, end
             continue
         sentence = sec.sentence_text(k)
@@ -291,29 +301,4 @@ def _extract_section(sec: SectionText, found: list[Figure]) -> list[Claim]:
             )
         )
         floor = end
-    return _with_siblings(claims, count_sentence)
-
-
-def _with_siblings(claims: list[Claim], count_sentence: dict[int, int]) -> list[Claim]:
-    """Counts that share a sentence with other counts, told those counts' values."""
-    by_sentence: dict[int, list[int]] = {}
-    for i, k in count_sentence.items():
-        by_sentence.setdefault(k, []).append(i)
-    shared = [members for members in by_sentence.values() if len(members) > 1]
-    if not shared:
-        return claims
-    new = {}
-    for members in shared:
-        for i in members:
-            new[i] = claims[i]._replace(siblings=tuple(claims[o].value for o in members if o != i))  # type: ignore[misc]
-    # shares and YoY refer to their count by identity: point them at the new one
-    return [
-        new.get(i, c)._replace(subject=new[j])
-        if c.subject is not None and (j := _index(claims, c.subject)) in new
-        else new.get(i, c)
-        for i, c in enumerate(claims)
-    ]
-
-
-def _index(claims: list[Claim], target: Claim) -> int:
-    return next((i for i, c in enumerate(claims) if c is target), -1)
+    return claims

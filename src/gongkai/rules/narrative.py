@@ -26,6 +26,7 @@ class Judged(NamedTuple):
     claim: Claim
     verdict: Verdict = Verdict()
     read_as: Target | None = None
+    sentence_counts: tuple[float, ...] = ()  # a count: the values of every count of its sentence, itself included
 
     def row(self, report_id: str) -> ClaimRow:
         c, v, t = self.claim, self.verdict, self.verdict.shown
@@ -90,7 +91,7 @@ def judge_count(s: Subject, j: Judged, out: Collector) -> Judged:
             evidence=c.evidence + " | cells: " + ", ".join(f"{r}/{k}" for r, k in bad),
         )
         return Judged(c, Verdict("unmatched", "a candidate cell is not a number", t0, v0))
-    adding = _adds_up(c, v0)  # type: ignore[arg-type]
+    adding = _adds_up(c, j.sentence_counts, v0)  # type: ignore[arg-type]
     if adding:
         note = f"{adding} = {fmt_number(v0)}: figures of the same sentence add up to the cell; not a disagreement"
         return Judged(c, Verdict("unmatched", note, t0, v0))
@@ -110,9 +111,11 @@ def judge_count(s: Subject, j: Judged, out: Collector) -> Judged:
     return Judged(c, Verdict("mismatch", derived, t0, v0), t0)
 
 
-def _adds_up(c: Claim, cell: float) -> str:
+def _adds_up(c: Claim, sentence_counts: tuple[float, ...], cell: float) -> str:
     """``393 + 77`` when the claim and up to three other counts of its sentence sum to ``cell``, else ""."""
-    others = c.siblings
+    others = list(sentence_counts)
+    if c.value in others:
+        others.remove(c.value)
     for n in range(1, min(3, len(others)) + 1):
         for combo in combinations(others, n):
             if abs(c.value + sum(combo) - cell) < 1e-9:  # type: ignore[operator]
@@ -216,13 +219,19 @@ def _yoy_target(c: Claim, subject: Judged | None, fmt: str | None) -> Target | N
 def judge_narrative(s: Subject, sections: dict[str, str], out: Collector) -> list[Judged]:
     """Extract and judge counts and shares; every claim in reading order (YoY ones still to be judged)."""
     claims = extract_claims(sections)
+    counts: dict[tuple[str, str], list[float]] = {}
+    for c in claims:
+        if c.kind == "count":
+            counts.setdefault((c.section, c.sentence), []).append(c.value)  # type: ignore[arg-type]
+    by_sentence = {k: tuple(v) for k, v in counts.items()}
     done: dict[int, Judged] = {}
     judged: list[Judged] = []
     for c in claims:
-        j = Judged(c)
         if c.kind == "count":
-            j = judge_count(s, j, out)
-        elif c.kind == "share":
+            j = judge_count(s, Judged(c, Verdict(), None, by_sentence[(c.section, c.sentence)]), out)
+        else:
+            j = Judged(c)
+        if c.kind == "share":
             j = judge_share(s, j, out, done.get(id(c.subject)) if c.subject is not None else None)
         done[id(c)] = j
         judged.append(j)
