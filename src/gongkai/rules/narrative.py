@@ -65,8 +65,8 @@ def judge_count(s: Subject, j: Judged, out: Collector) -> Judged:
     bad = [b for _, v, bb in values if v is None for b in bb]
     derived = ""
     if bad and c.strong:  # a blank total whose parts are all numbers is compared as their sum
-        for i, (t, v, _) in enumerate(values):
-            d = t.derived_value(s.grids) if v is None else None
+        sums = [t.derived_value(s.grids) if v is None else None for t, v, _ in values]
+        for i, ((t, _, _), d) in enumerate(zip(values, sums, strict=True)):
             if d is None:
                 continue
             if abs(d[0] - c.value) < 1e-9:  # type: ignore[operator]
@@ -74,7 +74,7 @@ def judge_count(s: Subject, j: Judged, out: Collector) -> Judged:
                 return Judged(c, Verdict("match", d[1], t, d[0]), t)
             if i == 0:
                 t0, v0, derived = t, d[0], d[1]
-        if derived and all(v is not None or t.derived_value(s.grids) is not None for t, v, _ in values):
+        if derived and all(v is not None or d is not None for (_, v, _), d in zip(values, sums, strict=True)):
             bad = []
     if not c.strong:
         why = "weak reading (keyword inherited or ambiguous); no candidate cell equals it"
