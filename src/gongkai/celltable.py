@@ -1,12 +1,12 @@
-"""The cells of one parsed table, kept as records and turned into a DataFrame only when asked.
+"""The cells of one parsed table: records are the truth, a DataFrame is a read-only view of them.
 
 The parser produces, for each of tables 2, 3 and 4, one :class:`CellRecord` per
 cell of the official template, in template order: a :class:`CellTable`. The
 audit reads the records directly and ``gongkai build`` turns the records of a
 whole batch into one frame per table at once (:func:`batch_frame`); the
-per-report DataFrame (``Report.table3`` …) is built on first access with the
-same columns and dtypes. Building three DataFrames per report was a quarter of
-the parse time, for frames a batch never looked at.
+per-report DataFrame (``Report.table3`` …) is a view built on first access, with
+the same columns and dtypes: editing it changes that copy only, never the records.
+A frame made elsewhere (a test, a notebook) becomes records with :func:`cell_table`.
 
 Each column is built once with its final dtype, and what is the same for every
 report of a table and format (the key columns item, category, row, outcome …
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -57,16 +58,8 @@ def _strings(values: list[str]) -> ExtensionArray:
 
 
 def _assemble(arrays: list, columns: pd.Index) -> pd.DataFrame:
-    """A frame from one array per column (all of the same length), with a RangeIndex.
-
-    ``DataFrame._from_arrays`` costs a third of the public constructor, which
-    first treats the columns as a dict to align; it is private, so any pandas
-    without it gets the public constructor.
-    """
-    index = pd.RangeIndex(len(arrays[0]))
-    if hasattr(pd.DataFrame, "_from_arrays"):
-        return pd.DataFrame._from_arrays(arrays, columns=columns, index=index)
-    return pd.DataFrame(dict(zip(columns, arrays, strict=True)), index=index)
+    """A frame from one array per column (all of the same length, distinct names), with a RangeIndex."""
+    return pd.DataFrame(dict(zip(columns, arrays, strict=True)), index=pd.RangeIndex(len(arrays[0])), copy=False)
 
 
 def _nullable(values: Sequence[float | None]) -> tuple[np.ndarray, np.ndarray]:
@@ -120,8 +113,8 @@ class FrameTemplate:
 
     @classmethod
     def build(cls, keys: dict[str, Sequence[str]], *, integer: bool) -> FrameTemplate:
-        """Key columns by name, in order; the cell columns follow them."""
-        return cls(tuple(keys), tuple(tuple(v) for v in keys.values()), integer)
+        """Key columns by name, in order; the cell columns follow them. Equal keys give the same template."""
+        return _interned(tuple(keys), tuple(tuple(v) for v in keys.values()), integer)
 
     def __len__(self) -> int:
         return len(self.key_values[0]) if self.key_values else 0
@@ -131,9 +124,14 @@ class FrameTemplate:
         return _assemble([*(k.copy() for k in self.keys), *_cell_arrays(records, self.integer)], self.columns)
 
 
+@cache
+def _interned(key_names: tuple[str, ...], key_values: tuple[tuple[str, ...], ...], integer: bool) -> FrameTemplate:
+    return FrameTemplate(key_names, key_values, integer)
+
+
 @dataclass(frozen=True, eq=False)
 class CellTable:
-    """One parsed table: a record for every cell of ``template``, in template order."""
+    """One parsed table: a record for every cell of ``template``, in template order. Immutable."""
 
     template: FrameTemplate
     records: tuple[CellRecord, ...]
@@ -142,12 +140,57 @@ class CellTable:
         if len(self.records) != len(self.template):
             raise ValueError(f"{len(self.template)} cells in the template, {len(self.records)} records")
 
-    def frame(self) -> pd.DataFrame:
-        """The table as a DataFrame (key columns, then value, raw, cell_status, source_line, source_ref)."""
+    @cached_property
+    def _frame(self) -> pd.DataFrame:
         return self.template.frame(self.records)
+
+    def frame(self) -> pd.DataFrame:
+        """The table as a DataFrame (key columns, then value, raw, cell_status, source_line, source_ref).
+
+        Built once; each call hands out a copy (copy-on-write, so cheap): editing it never changes the records.
+        """
+        return self._frame.copy(deep=False)
+
+    def position(self, keys: tuple[str, ...]) -> int:
+        """Where the cell with these key values sits among the records (ValueError when it is not in the table)."""
+        for p, cell in enumerate(zip(*self.template.key_values, strict=True)):
+            if cell == keys:
+                return p
+        raise ValueError(f"no cell {keys} in the table")
+
+    def replace(self, keys: tuple[str, ...], record: CellRecord) -> CellTable:
+        """A copy of the table with the cell ``keys`` (one value per key column) holding ``record``."""
+        records = list(self.records)
+        records[self.position(keys)] = record
+        return CellTable(self.template, tuple(records))
 
     def all_missing(self) -> bool:
         return all(r.cell_status == "missing" for r in self.records)
+
+
+def cell_table(df: pd.DataFrame) -> CellTable:
+    """A table frame of the report contract as records: the key columns are those before ``value``.
+
+    The values are copied, so later edits of ``df`` do not reach the table.
+    """
+    columns = list(df.columns)
+    keys = columns[: columns.index("value")]
+    integer = pd.api.types.is_integer_dtype(df["value"].dtype)
+    template = FrameTemplate.build({k: df[k].astype(str).tolist() for k in keys}, integer=integer)
+    values = pd.to_numeric(df["value"], errors="coerce").astype("Float64").tolist()
+    lines = df["source_line"].astype("Int64").tolist() if "source_line" in df else [None] * len(df)
+    refs = df["source_ref"].tolist() if "source_ref" in df else [""] * len(df)
+    records = tuple(
+        CellRecord(
+            None if pd.isna(v) else float(v),
+            "" if pd.isna(raw) else str(raw),
+            str(status),
+            None if pd.isna(line) else int(line),
+            "" if pd.isna(ref) else str(ref),
+        )
+        for v, raw, status, line, ref in zip(values, df["raw"], df["cell_status"], lines, refs, strict=True)
+    )
+    return CellTable(template, records)
 
 
 def batch_frame(tables: Sequence[tuple[str, CellTable]]) -> pd.DataFrame:

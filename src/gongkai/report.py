@@ -7,7 +7,7 @@ from typing import Literal
 
 import pandas as pd
 
-from gongkai.celltable import CellTable
+from gongkai.celltable import CellTable, cell_table
 
 Severity = Literal["error", "warning", "info"]
 
@@ -28,12 +28,11 @@ class ParseIssue:
 
 
 class TableField:
-    """A table attribute of :class:`Report`: holds a :class:`CellTable` or a DataFrame, reads as a DataFrame.
+    """A table attribute of :class:`Report`: holds a :class:`CellTable` (the truth), reads as a DataFrame view.
 
-    The parser stores each table as records (a :class:`CellTable`); the DataFrame
-    is built the first time the attribute is read and kept from then on, so
-    in-place edits of it are seen by everything that reads the report afterwards.
-    Assigning a DataFrame (or ``None``, an empty table) works as for a plain attribute.
+    Reading gives a fresh view of the records (see :meth:`CellTable.frame`): editing it changes
+    nothing the audit or the dataset sees. Assigning a DataFrame stores its cells as records
+    (:func:`~gongkai.celltable.cell_table`); ``None`` is a table that was not read at all.
     """
 
     def __init__(self, columns: list[str]) -> None:
@@ -46,19 +45,16 @@ class TableField:
         if obj is None:
             return None  # the dataclass default: no table
         held = obj.__dict__.get(self.slot)
-        if isinstance(held, pd.DataFrame):
-            return held
-        frame = held.frame() if isinstance(held, CellTable) else pd.DataFrame(columns=self.columns)
-        obj.__dict__[self.slot] = frame
-        return frame
+        return held.frame() if held is not None else pd.DataFrame(columns=self.columns)
 
     def __set__(self, obj: object, value: pd.DataFrame | CellTable | None) -> None:
+        if isinstance(value, pd.DataFrame):
+            value = cell_table(value) if len(value) else None
         obj.__dict__[self.slot] = value
 
     def cells(self, obj: object) -> CellTable | None:
-        """The records, as long as the DataFrame has not been built (after that, the frame is the truth)."""
-        held = obj.__dict__.get(self.slot)
-        return held if isinstance(held, CellTable) else None
+        """The records (None when the table was not read)."""
+        return obj.__dict__.get(self.slot)
 
 
 @dataclass
@@ -109,15 +105,12 @@ class Report:
         return head + (f" (+{more} more)" if more > 0 else "")
 
     def cells(self, table: int) -> CellTable | None:
-        """Table 2, 3 or 4 as records when its DataFrame has not been built yet, else None (read the frame)."""
+        """Table 2, 3 or 4 as records (the truth), or None when the report has no such table."""
         return _TABLE_FIELDS[table].cells(self)
 
     def _table_missing(self, table: int) -> bool:
         cells = self.cells(table)
-        if cells is not None:
-            return cells.all_missing()
-        df = getattr(self, f"table{table}")
-        return df.empty or bool((df["cell_status"] == "missing").all())
+        return cells is None or cells.all_missing()
 
     def cell(self, table: int, row: str, column: str) -> object:
         """The value of one cell of table 3 (row, applicant) or 4 (proceeding, outcome)."""

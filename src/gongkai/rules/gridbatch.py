@@ -6,8 +6,8 @@ converted to numbers and status codes in one go, and rules that are the same
 arithmetic for every report (identities, negative counts, blank tables) can be
 evaluated on the whole array at once. Each report still gets its own
 :class:`~gongkai.rules.grids.Grid` (views into the arrays), so per-report rules
-read it exactly as before. A report whose table is a DataFrame goes through
-:func:`~gongkai.rules.grids.build_grid` and is copied into its slice.
+read it exactly as before. The records are the only input: a report without a
+table (None) has an all-missing grid.
 """
 
 from __future__ import annotations
@@ -16,11 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
-from typing import Any
 
 import numpy as np
 
-from gongkai.celltable import CellRecord, CellTable, FrameTemplate
+from gongkai.celltable import CellTable, FrameTemplate
 from gongkai.report import Report
 from gongkai.rules.grids import (
     MISSING,
@@ -30,7 +29,6 @@ from gongkai.rules.grids import (
     Grid,
     ReportGrids,
     axes,
-    build_grid,
     detect_format,
 )
 
@@ -73,22 +71,6 @@ class _StatusCodes(dict):
 _CODES = _StatusCodes(STATUS_CODES)
 
 
-class RecordField(Sequence):
-    """One field of a table's records by cell position (the raw text or the source line), without copying."""
-
-    __slots__ = ("field", "records")
-
-    def __init__(self, records: Sequence[CellRecord], field: int) -> None:
-        self.records = records
-        self.field = field
-
-    def __len__(self) -> int:
-        return len(self.records)
-
-    def __getitem__(self, p: int) -> Any:
-        return self.records[p][self.field]
-
-
 @dataclass
 class GridBatch:
     """Per table, the values and status codes of every report (report × row × column), and each report's grids."""
@@ -124,8 +106,12 @@ def _fill_from_records(
         status[at, gr, gc] = codes
         values[at, gr, gc] = np.where(codes == NUMBER, vals, np.nan)
     for k, cells in members:
-        records = cells.records
-        grids[k] = Grid(ax, values[k], status[k], pos, RecordField(records, 1), RecordField(records, 3), records)
+        grids[k] = Grid(ax, values[k], status[k], pos, cells.records)
+
+
+_NO_CELLS = {t: np.full((len(axes(t).rows), len(axes(t).cols)), -1, dtype=np.int32) for t in TABLES}
+for _pos in _NO_CELLS.values():
+    _pos.flags.writeable = False
 
 
 def batch_grids(reports: Sequence[Report]) -> GridBatch:
@@ -146,10 +132,7 @@ def batch_grids(reports: Sequence[Report]) -> GridBatch:
             if cells is not None:
                 groups.setdefault(cells.template, []).append((k, cells))
                 continue
-            g = build_grid(getattr(report, f"table{table}"), table)
-            v[k] = g.values
-            s[k] = g.status
-            grids[k] = Grid(ax, v[k], s[k], g.pos, g.raw, g.lines)
+            grids[k] = Grid(ax, v[k], s[k], _NO_CELLS[table])
         for template, members in groups.items():
             _fill_from_records(v, s, grids, table, template, members)
         per_table[table] = grids

@@ -14,9 +14,6 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
-import pandas as pd
-import pyarrow as pa
-from pandas.api.extensions import ExtensionArray
 
 from gongkai.celltable import CellRecord
 from gongkai.report import Report
@@ -94,10 +91,8 @@ class Grid:
     axes: Axes
     values: np.ndarray  # float, NaN unless the cell is a number
     status: np.ndarray  # int8 status codes
-    pos: np.ndarray  # row position in the source DataFrame, -1 when missing
-    raw: Sequence  # the DataFrame's raw column (its array)
-    lines: Sequence  # the DataFrame's source_line column (its array)
-    records: Sequence[CellRecord] | None = None  # the cells, when the table is held as records (raw, lines read them)
+    pos: np.ndarray  # position of the cell among ``records``, -1 when the table has no such cell
+    records: Sequence[CellRecord] = ()  # the table's cells (raw text, source line) for evidence
 
     def index(self, row: str, col: str) -> tuple[int, int] | None:
         i = self.axes.row_index.get(row)
@@ -123,21 +118,11 @@ class Grid:
         p = -1 if i is None or j is None else self.pos.item(i, j)
         if p < 0:
             return f"{row}/{col}: missing"
-        if self.records is not None:
-            raw, line = (self.records[p][1], self.records[p][3]) if p < len(self.records) else (None, None)
-        else:
-            raw = self.raw[p] if p < len(self.raw) else None
-            line = self.lines[p] if p < len(self.lines) else None
+        record = self.records[p]
         code = self.status.item(i, j)
         kind = "" if code == NUMBER else f" {STATUS_NAMES[code]}"
-        # Plain str and int (cells held as records) need no missing-value check; anything else goes through pandas.
-        if type(line) is int:
-            where = f" line {line}"
-        else:
-            where = f" line {int(line)}" if line is not None and not pd.isna(line) else ""
-        if type(raw) is not str:
-            raw = "" if raw is None or pd.isna(raw) else raw
-        return f"{row}/{col}='{raw}'{kind}{where}"
+        where = f" line {record.source_line}" if record.source_line is not None else ""
+        return f"{row}/{col}='{record.raw}'{kind}{where}"
 
     def total(self, rows: Iterable[str], cols: Iterable[str]) -> tuple[float | None, list[tuple[str, str]]]:
         """Sum of the cells rows × cols, or None with the non-number cells that prevent it."""
@@ -160,84 +145,6 @@ class Grid:
             return False
         mask = self.status == NUMBER
         return bool(np.array_equal(self.values[mask], other.values[mask]))
-
-
-def _column(df: pd.DataFrame, name: str) -> ExtensionArray:
-    """``df[name].array`` without building a Series, which costs more than the rest of :func:`build_grid`.
-
-    ``DataFrame._get_column_array`` is private: a pandas without it, or duplicate
-    column names, take the public path.
-    """
-    loc = df.columns.get_loc(name)
-    if not isinstance(loc, int) or not hasattr(df, "_get_column_array"):
-        return df[name].array
-    values = df._get_column_array(loc)
-    return values if isinstance(values, ExtensionArray) else pd.arrays.NumpyExtensionArray(values)
-
-
-def _lookup(index: dict[str, int], column: ExtensionArray) -> np.ndarray:
-    """Positions of a column's keys in ``index`` (-1 when unknown); a dict lookup per cell, no pandas."""
-    keys = column.to_numpy(dtype=object)
-    return np.fromiter((index.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
-
-
-# Key columns seen before, per index: (Arrow array, positions). Every frame of one table and format
-# carries the same key column, so its lookup is done once and reused when the contents are equal.
-_SEEN_KEYS: dict[tuple[int, int], list[tuple[pa.ChunkedArray, np.ndarray]]] = {}
-_SEEN_PER_INDEX = 8
-
-
-def _key_lookup(index: dict[str, int], column: ExtensionArray) -> np.ndarray:
-    """:func:`_lookup` for a key column, reusing the positions of an equal column seen before.
-
-    Equality is checked on the contents (Arrow ``equals``, a fraction of a microsecond),
-    so a reused result is always the one :func:`_lookup` would give. Only Arrow-backed
-    columns are cached (their storage attribute is private: anything else is looked up).
-    """
-    data = getattr(column, "_pa_array", None)
-    if not isinstance(data, pa.ChunkedArray):
-        return _lookup(index, column)
-    seen = _SEEN_KEYS.setdefault((id(index), len(data)), [])
-    for known, positions in seen:
-        if known.equals(data):
-            return positions
-    positions = _lookup(index, column)
-    positions.flags.writeable = False  # shared between grids
-    if len(seen) < _SEEN_PER_INDEX:
-        seen.append((data, positions))
-    return positions
-
-
-def build_grid(df: pd.DataFrame, table: int) -> Grid:
-    """Turn a table DataFrame of the report contract into a :class:`Grid` (first cell wins on duplicates)."""
-    ax = axes(table)
-    shape = (len(ax.rows), len(ax.cols))
-    values = np.full(shape, np.nan)
-    status = np.full(shape, MISSING, dtype=np.int8)
-    pos = np.full(shape, -1, dtype=np.int32)
-    if df is None or len(df) == 0:
-        empty = np.empty(0, dtype=object)
-        return Grid(ax, values, status, pos, empty, empty)
-    ri = _key_lookup(ax.row_index, _column(df, ax.row_field))
-    ci = _key_lookup(ax.col_index, _column(df, ax.col_field))
-    value = _column(df, "value")  # the frames' Float64 / Int64 array, without building a Series
-    if isinstance(value, pd.arrays.NumpyExtensionArray):  # a plain numpy column: through pandas, as it was
-        value = df["value"]
-        if value.dtype.kind not in "iufb":
-            value = pd.to_numeric(value, errors="coerce")
-    vals = value.to_numpy(dtype=float, na_value=np.nan)
-    codes = _lookup(STATUS_CODES, _column(df, "cell_status"))
-    codes = np.where(codes < 0, UNKNOWN_STATUS, codes)
-    codes = np.where((codes == NUMBER) & np.isnan(vals), UNKNOWN_STATUS, codes).astype(np.int8)
-    keep = np.flatnonzero((ri >= 0) & (ci >= 0))[::-1]  # reversed: on duplicate keys the first row wins
-    pos[ri[keep], ci[keep]] = keep
-    status[ri[keep], ci[keep]] = codes[keep]
-    number = status == NUMBER
-    values[number] = vals[pos[number]]
-    # Kept as they are, not converted: only the evidence of a finding reads them, a few cells per report.
-    raw = _column(df, "raw") if "raw" in df else np.empty(0, dtype=object)
-    lines = _column(df, "source_line") if "source_line" in df else np.empty(0, dtype=object)
-    return Grid(ax, values, status, pos, raw, lines)
 
 
 @dataclass
