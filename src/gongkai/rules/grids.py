@@ -8,7 +8,6 @@ them not assessable, never zero.
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,7 +16,8 @@ import numpy as np
 
 from gongkai.celltable import CellRecord
 from gongkai.report import Report
-from gongkai.templates import FORMATS, table2_cells, table3_columns, table3_rows, table4_cells
+from gongkai.templates import FORMATS
+from gongkai.templates.identities import expand, table_keys
 
 STATUS_ORDER = ("number", "blank", "dash", "text", "missing", "inferred")
 STATUS_CODES = {k: i for i, k in enumerate(STATUS_ORDER)}
@@ -46,42 +46,9 @@ class Axes:
 
 @cache
 def axes(table: int) -> Axes:
-    """Keys of table 2 (category × measure), 3 (row × applicant) or 4 (proceeding × outcome)."""
-    if table == 2:
-        cells = [c for f in FORMATS for c in table2_cells(f)]
-        cats = tuple(dict.fromkeys(c.category for c in cells))
-        meas = tuple(dict.fromkeys(c.measure for c in cells))
-        return Axes(2, cats, meas, "category", "measure")
-    if table == 3:
-        rows = tuple(dict.fromkeys(r.key for f in FORMATS for r in table3_rows(f)))
-        return Axes(3, rows, tuple(c.key for c in table3_columns()), "row", "applicant")
-    cells = table4_cells()
-    return Axes(
-        4,
-        tuple(dict.fromkeys(c.proceeding for c in cells)),
-        tuple(dict.fromkeys(c.outcome for c in cells)),
-        "proceeding",
-        "outcome",
-    )
-
-
-@cache
-def format_rows(table: int, fmt: str) -> tuple[str, ...]:
-    """The row keys a table has in one format."""
-    if table == 3:
-        return tuple(r.key for r in table3_rows(fmt))
-    if table == 2:
-        return tuple(dict.fromkeys(c.category for c in table2_cells(fmt)))
-    return axes(4).rows
-
-
-@cache
-def expand(keys: tuple[str, ...], universe: tuple[str, ...]) -> tuple[str, ...]:
-    """Expand ``*`` globs against the keys of ``universe``, keeping order and dropping duplicates."""
-    out: list[str] = []
-    for k in keys:
-        out.extend(u for u in universe if fnmatch.fnmatchcase(u, k)) if "*" in k else out.append(k)
-    return tuple(dict.fromkeys(out))
+    """Keys of table 2 (category × measure), 3 (row × applicant) or 4 (proceeding × outcome), all formats."""
+    fields = {2: ("category", "measure"), 3: ("row", "applicant"), 4: ("proceeding", "outcome")}[table]
+    return Axes(table, table_keys(table, "row"), table_keys(table, "column"), *fields)
 
 
 @dataclass
@@ -179,9 +146,5 @@ def detect_format(report: Report, t2: Grid, t3: Grid) -> str | None:
 
 
 def keys_for(table: int, fmt: str | None, along: str, keys: Sequence[str]) -> tuple[str, ...]:
-    """Expand keys along ``row`` or ``column`` of a table, restricted to the format's rows."""
-    ax = axes(table)
-    if along == "row":
-        universe = format_rows(table, fmt) if fmt in FORMATS else ax.rows
-        return expand(tuple(keys), universe)
-    return expand(tuple(keys), ax.cols)
+    """Expand keys (``@group`` names, ``*`` globs) along ``row`` or ``column`` of a table, in the format's keys."""
+    return expand(tuple(keys), table_keys(table, along, fmt if along == "row" else None))

@@ -7,10 +7,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from gongkai.rules.catalog import Identity, identities
 from gongkai.rules.gridbatch import GridBatch
-from gongkai.rules.grids import NUMBER, Grid, axes, keys_for
+from gongkai.rules.grids import NUMBER, Grid, axes
 from gongkai.rules.results import Collector
+from gongkai.templates.identities import Identity, identities, resolve, spelled
 
 TABLE_NAMES = {2: "表二", 3: "表三", 4: "表四"}
 
@@ -25,10 +25,8 @@ def _plan(
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], np.ndarray, np.ndarray]:
     """The term keys (lhs, rhs), the slice keys and their grid positions (slices, terms): the same for
     every report of a format, so worked out once per format rather than once per report."""
-    term_axis = "column" if ident.iterate == "row" else "row"
-    lhs = keys_for(ident.table, fmt, term_axis, ident.lhs)
-    rhs = keys_for(ident.table, fmt, term_axis, ident.rhs)
-    slices = keys_for(ident.table, fmt, ident.iterate, ("*",))
+    term_axis = ident.term_axis
+    lhs, rhs, slices = resolve(ident, fmt)
     ax = axes(ident.table)
     t_index = ax.col_index if term_axis == "column" else ax.row_index
     s_index = ax.row_index if ident.iterate == "row" else ax.col_index
@@ -150,7 +148,7 @@ def _findings(
             expected=e,
             actual=a,
             message=(
-                f"{where}: {' + '.join(ident.lhs)} = {_fmt(a)} but {' + '.join(ident.rhs)} = {_fmt(e)}"
+                f"{where}: {' + '.join(spelled(ident.lhs))} = {_fmt(a)} but {' + '.join(spelled(ident.rhs))} = {_fmt(e)}"
                 f" (difference {_fmt(a - e)})"
             ),
             evidence=cells,
