@@ -48,7 +48,7 @@ def table3_frame(cells: dict[tuple[str, str], int], fmt: str) -> pd.DataFrame:
     for r in table3_rows(fmt):
         for c in table3_columns():
             v = cells[(r.key, c.key)]
-            rows.append((r.key, c.key, v, str(v), "number", line, f"line {line}"))
+            rows.append((r.key, c.key, v, str(v), "number", line, f"line {line}", ""))
             line += 1
     df = pd.DataFrame(rows, columns=TABLE3_COLUMNS)
     df["value"] = df["value"].astype("Int64")
@@ -74,6 +74,7 @@ def table4_frame(cells: dict[tuple[str, str], int]) -> pd.DataFrame:
             "number",
             300 + i,
             f"line {300 + i}",
+            "",
         )
         for i, c in enumerate(table4_cells())
     ]
@@ -104,6 +105,7 @@ def table2_frame(cells: dict[tuple[str, str], float], fmt: str) -> pd.DataFrame:
             "number",
             50 + i,
             f"line {50 + i}",
+            "",
         )
         for i, c in enumerate(table2_cells(fmt))
     ]

@@ -28,7 +28,7 @@ from pandas.api.extensions import ExtensionArray
 # The string dtype pandas gives text columns by default (``str`` in pandas 3, object before):
 # the frames keep the dtype they had when they were built with from_records.
 STRING = pd.DataFrame({"text": ["a"]})["text"].dtype
-CELL_COLUMNS = ("value", "raw", "cell_status", "source_line", "source_ref")
+CELL_COLUMNS = ("value", "raw", "cell_status", "source_line", "source_ref", "inferred_by")
 _ARROW_STRINGS = isinstance(STRING, pd.StringDtype) and STRING.storage == "pyarrow"
 
 
@@ -40,6 +40,7 @@ class CellRecord(NamedTuple):
     cell_status: str
     source_line: int | None
     source_ref: str = ""  # a locator that works for every source: "line 12", "table 2 row 5 cell 3", "page 4 …"
+    inferred_by: str = ""  # for a cell cut from run-together digits: "digits", or the evidence that chose the cut
 
 
 MISSING = CellRecord(None, "", "missing", None)
@@ -71,12 +72,12 @@ def _nullable(values: Sequence[float | None]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _cell_arrays(records: Sequence[CellRecord], integer: bool) -> list:
-    """value, raw, cell_status, source_line and source_ref of ``records`` as typed arrays.
+    """value, raw, cell_status, source_line, source_ref and inferred_by of ``records`` as typed arrays.
 
     ``value`` is Float64, or Int64 (rounded) when ``integer``; ``source_line`` is Int64.
     """
     # One pass per column: zip(*records) is far slower on a batch (one argument per record).
-    values, raws, statuses, lines, refs = ([r[i] for r in records] for i in range(5))
+    values, raws, statuses, lines, refs, by = ([r[i] for r in records] for i in range(6))
     data, mask = _nullable(values)
     if integer:
         # As Float64.round().astype("Int64") did: numpy's cast (a value beyond int64 wraps, as before).
@@ -91,6 +92,7 @@ def _cell_arrays(records: Sequence[CellRecord], integer: bool) -> list:
         _strings(statuses),
         pd.arrays.IntegerArray(line_data.astype(np.int64), line_mask),
         _strings(refs),
+        _strings(by),
     ]
 
 
@@ -180,15 +182,18 @@ def cell_table(df: pd.DataFrame) -> CellTable:
     values = pd.to_numeric(df["value"], errors="coerce").astype("Float64").tolist()
     lines = df["source_line"].astype("Int64").tolist() if "source_line" in df else [None] * len(df)
     refs = df["source_ref"].tolist() if "source_ref" in df else [""] * len(df)
+    by = df["inferred_by"].tolist() if "inferred_by" in df else [""] * len(df)
+    text = lambda x: "" if pd.isna(x) else str(x)  # noqa: E731
     records = tuple(
         CellRecord(
             None if pd.isna(v) else float(v),
-            "" if pd.isna(raw) else str(raw),
+            text(raw),
             str(status),
             None if pd.isna(line) else int(line),
-            "" if pd.isna(ref) else str(ref),
+            text(ref),
+            text(b),
         )
-        for v, raw, status, line, ref in zip(values, df["raw"], df["cell_status"], lines, refs, strict=True)
+        for v, raw, status, line, ref, b in zip(values, df["raw"], df["cell_status"], lines, refs, by, strict=True)
     )
     return CellTable(template, records)
 

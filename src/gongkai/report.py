@@ -11,9 +11,20 @@ from gongkai.celltable import CellTable, cell_table
 
 Severity = Literal["error", "warning", "info"]
 
-TABLE2_COLUMNS = ["item", "category", "measure", "unit", "value", "raw", "cell_status", "source_line", "source_ref"]
-TABLE3_COLUMNS = ["row", "applicant", "value", "raw", "cell_status", "source_line", "source_ref"]
-TABLE4_COLUMNS = ["proceeding", "outcome", "value", "raw", "cell_status", "source_line", "source_ref"]
+TABLE2_COLUMNS = [
+    "item",
+    "category",
+    "measure",
+    "unit",
+    "value",
+    "raw",
+    "cell_status",
+    "source_line",
+    "source_ref",
+    "inferred_by",
+]
+TABLE3_COLUMNS = ["row", "applicant", "value", "raw", "cell_status", "source_line", "source_ref", "inferred_by"]
+TABLE4_COLUMNS = ["proceeding", "outcome", "value", "raw", "cell_status", "source_line", "source_ref", "inferred_by"]
 CELL_STATUSES = ("number", "blank", "dash", "text", "missing", "inferred")
 
 

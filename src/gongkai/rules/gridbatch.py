@@ -22,8 +22,10 @@ import numpy as np
 from gongkai.celltable import CellTable, FrameTemplate
 from gongkai.report import Report
 from gongkai.rules.grids import (
+    INFERRED,
     MISSING,
     NUMBER,
+    SET_ASIDE,
     STATUS_CODES,
     UNKNOWN_STATUS,
     Grid,
@@ -75,9 +77,15 @@ _CODES = _StatusCodes(STATUS_CODES)
 class GridBatch:
     """Per table, the values and status codes of every report (report × row × column), and each report's grids."""
 
-    values: dict[int, np.ndarray]  # float, NaN unless the cell is a number
+    values: dict[int, np.ndarray]  # float, NaN unless the cell is a number (or inferred)
     status: dict[int, np.ndarray]  # int8 status codes
     reports: list[ReportGrids]
+    relied: dict[int, dict[str, np.ndarray]]  # per table, evidence → the cells cut by it (report × row × column)
+
+    def numeric(self, table: int) -> np.ndarray:
+        """The cells that take part in arithmetic: numbers and cells cut from run-together digits."""
+        status = self.status[table]
+        return (status == NUMBER) | (status == INFERRED)
 
     def __len__(self) -> int:
         return len(self.reports)
@@ -90,6 +98,7 @@ def _fill_from_records(
     table: int,
     template: FrameTemplate,
     members: list[tuple[int, CellTable]],
+    relied: dict[str, np.ndarray],
 ) -> None:
     """Place the records of every report sharing ``template`` in their slices, and give each its grid."""
     ax = axes(table)
@@ -101,12 +110,27 @@ def _fill_from_records(
         vals = np.array(list(map(_VALUE, flat)), dtype=float).reshape(shape)[:, order]  # None becomes NaN
         codes = np.fromiter(map(_CODES.__getitem__, map(_STATUS, flat)), np.int8, len(flat))
         codes = codes.reshape(shape)[:, order]
-        codes[(codes == NUMBER) & np.isnan(vals)] = UNKNOWN_STATUS
+        codes[((codes == NUMBER) | (codes == INFERRED)) & np.isnan(vals)] = UNKNOWN_STATUS
         at = np.array([k for k, _ in members])[:, None]
         status[at, gr, gc] = codes
-        values[at, gr, gc] = np.where(codes == NUMBER, vals, np.nan)
+        values[at, gr, gc] = np.where((codes == NUMBER) | (codes == INFERRED), vals, np.nan)
     for k, cells in members:
-        grids[k] = Grid(ax, values[k], status[k], pos, cells.records)
+        grid_relied: dict[str, np.ndarray] = {}
+        if (status[k] == INFERRED).any():
+            for p, record in enumerate(cells.records):
+                if record.cell_status != "inferred" or record.inferred_by in ("", "digits"):
+                    continue
+                ij = np.nonzero(pos == p)
+                for evidence in record.inferred_by.split(";"):
+                    if evidence not in relied:
+                        relied[evidence] = np.zeros(values.shape, dtype=bool)
+                    relied[evidence][k][ij] = True
+                    grid_relied[evidence] = relied[evidence][k]
+        usable = (status[k] == NUMBER) | (status[k] == INFERRED)
+        for evidence in SET_ASIDE:
+            if evidence in grid_relied:
+                usable &= ~grid_relied[evidence]
+        grids[k] = Grid(ax, values[k], status[k], pos, cells.records, usable, grid_relied)
 
 
 _NO_CELLS = {t: np.full((len(axes(t).rows), len(axes(t).cols)), -1, dtype=np.int32) for t in TABLES}
@@ -120,6 +144,7 @@ def batch_grids(reports: Sequence[Report]) -> GridBatch:
     values: dict[int, np.ndarray] = {}
     status: dict[int, np.ndarray] = {}
     per_table: dict[int, list[Grid | None]] = {}
+    relied: dict[int, dict[str, np.ndarray]] = {}
     for table in TABLES:
         ax = axes(table)
         shape = (n, len(ax.rows), len(ax.cols))
@@ -133,14 +158,15 @@ def batch_grids(reports: Sequence[Report]) -> GridBatch:
                 groups.setdefault(cells.template, []).append((k, cells))
                 continue
             grids[k] = Grid(ax, v[k], s[k], _NO_CELLS[table])
+        relied[table] = {}
         for template, members in groups.items():
-            _fill_from_records(v, s, grids, table, template, members)
+            _fill_from_records(v, s, grids, table, template, members, relied[table])
         per_table[table] = grids
     out = []
     for k, report in enumerate(reports):
         t2, t3, t4 = (per_table[t][k] for t in TABLES)
         out.append(ReportGrids(detect_format(report, t2, t3), t2, t3, t4))  # type: ignore[arg-type]
-    return GridBatch(values, status, out)
+    return GridBatch(values, status, out, relied)
 
 
 def report_grids(report: Report) -> ReportGrids:

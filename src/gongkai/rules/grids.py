@@ -1,9 +1,10 @@
 """Dense numeric views of a report's tables, so identities are evaluated with array arithmetic.
 
 A :class:`Grid` holds one table as a matrix of values (NaN unless the cell is a
-number) and a matrix of cell-status codes. Only ``number`` cells take part in
-arithmetic; blank, dash, text, inferred and missing cells make a rule that needs
-them not assessable, never zero.
+number) and a matrix of cell-status codes. ``number`` and ``inferred`` cells (cut
+from run-together digits) take part in arithmetic, except where the evidence that
+chose a cut is the rule itself (``relied``); blank, dash, text and missing cells
+make a rule that needs them not assessable, never zero.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ STATUS_CODES = {k: i for i, k in enumerate(STATUS_ORDER)}
 STATUS_NAMES = {v: k for k, v in STATUS_CODES.items()}
 NUMBER = 0
 MISSING = 4
+INFERRED = 5
+# Evidence whose cells per-cell rules (claims, cross-year) must not read: it settled the cut, it cannot judge it.
+SET_ASIDE = ("narrative", "previous_year")
 UNKNOWN_STATUS = STATUS_CODES["text"]
 
 
@@ -60,6 +64,12 @@ class Grid:
     status: np.ndarray  # int8 status codes
     pos: np.ndarray  # position of the cell among ``records``, -1 when the table has no such cell
     records: Sequence[CellRecord] = ()  # the table's cells (raw text, source line) for evidence
+    usable: np.ndarray | None = None  # cells per-cell rules read as numbers (None: the number cells)
+    relied: dict[str, np.ndarray] = field(default_factory=dict)  # evidence (rule id …) → the cells cut by it
+
+    def __post_init__(self) -> None:
+        if self.usable is None:
+            self.usable = self.status == NUMBER
 
     def index(self, row: str, col: str) -> tuple[int, int] | None:
         i = self.axes.row_index.get(row)
@@ -70,7 +80,7 @@ class Grid:
         """The number in a cell, or None when the cell is not a number."""
         i = self.axes.row_index.get(row)
         j = self.axes.col_index.get(col)
-        if i is None or j is None or self.status.item(i, j) != NUMBER:
+        if i is None or j is None or not self.usable.item(i, j):
             return None
         return self.values.item(i, j)
 
@@ -88,6 +98,8 @@ class Grid:
         record = self.records[p]
         code = self.status.item(i, j)
         kind = "" if code == NUMBER else f" {STATUS_NAMES[code]}"
+        if code == INFERRED and record.inferred_by:
+            kind += f" by {record.inferred_by}"
         where = f" line {record.source_line}" if record.source_line is not None else ""
         return f"{row}/{col}='{record.raw}'{kind}{where}"
 
@@ -95,12 +107,12 @@ class Grid:
         """Sum of the cells rows × cols, or None with the non-number cells that prevent it."""
         bad: list[tuple[str, str]] = []
         acc = 0.0
-        row_index, col_index, status, values = self.axes.row_index, self.axes.col_index, self.status, self.values
+        row_index, col_index, usable, values = self.axes.row_index, self.axes.col_index, self.usable, self.values
         for r in rows:
             i = row_index.get(r)
             for c in cols:
                 j = col_index.get(c)
-                if i is None or j is None or status.item(i, j) != NUMBER:  # what value() reads as None
+                if i is None or j is None or not usable.item(i, j):  # what value() reads as None
                     bad.append((r, c))
                 else:
                     acc += values.item(i, j)
@@ -110,7 +122,7 @@ class Grid:
         """True when both grids hold the same statuses and the same numbers."""
         if not np.array_equal(self.status, other.status):
             return False
-        mask = self.status == NUMBER
+        mask = (self.status == NUMBER) | (self.status == INFERRED)
         return bool(np.array_equal(self.values[mask], other.values[mask]))
 
 

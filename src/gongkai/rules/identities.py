@@ -8,7 +8,7 @@ from functools import lru_cache
 import numpy as np
 
 from gongkai.rules.gridbatch import GridBatch
-from gongkai.rules.grids import NUMBER, Grid, axes
+from gongkai.rules.grids import INFERRED, NUMBER, Grid, axes
 from gongkai.rules.results import Collector
 from gongkai.templates.identities import Identity, identities, resolve, spelled
 
@@ -74,7 +74,11 @@ def _evaluate(
     n_l = len(lhs)
     actual = vals[:, :, :n_l].sum(axis=2)
     expected = vals[:, :, n_l:].sum(axis=2)
-    ok_cells = stat == NUMBER
+    ok_cells = (stat == NUMBER) | (stat == INFERRED)
+    relied = batch.relied[ident.table].get(ident.rule)
+    if relied is not None:  # cells whose cut this identity chose: it cannot also judge them
+        cut_by = relied[ix] if ident.iterate == "row" else relied[ix].transpose(0, 2, 1)
+        ok_cells &= ~cut_by
     assessable = ok_cells.all(axis=2)
     fails = assessable & (np.abs(actual - expected) > 1e-6)
     flagged = fails | ~assessable
@@ -98,6 +102,16 @@ def _describe(grid: Grid, key: str, terms: Sequence[str], row_wise: bool) -> lis
     if row_wise:
         return [grid.describe(key, t) for t in terms]
     return [grid.describe(t, key) for t in terms]
+
+
+def _not_assessable(where: str, grid: Grid, key: str, bad_terms: Sequence[str], row_wise: bool) -> str:
+    """Why a slice is not assessable: cells that are not numbers, or cells whose cut the identity chose."""
+    cells = [(key, t) if row_wise else (t, key) for t in bad_terms]
+    cut = sum(grid.cell_status(r, c) == "inferred" for r, c in cells)
+    if cut == 0:
+        return f"{where}: {len(cells)} cell(s) not a number, identity not assessable"
+    other = f" and {len(cells) - cut} cell(s) not a number" if cut < len(cells) else ""
+    return f"{where}: {cut} cell(s) cut from run-together digits by this identity{other}, identity not assessable"
 
 
 def _findings(
@@ -130,7 +144,7 @@ def _findings(
                 table=ident.table,
                 row=row,
                 column=column,
-                message=f"{where}: {len(bad)} cell(s) not a number, identity not assessable",
+                message=_not_assessable(where, grid, key, bad_terms, row_wise),
                 evidence="; ".join(bad),
                 into=into,
             )
@@ -148,8 +162,8 @@ def _findings(
             expected=e,
             actual=a,
             message=(
-                f"{where}: {' + '.join(spelled(ident.lhs))} = {_fmt(a)} but {' + '.join(spelled(ident.rhs))} = {_fmt(e)}"
-                f" (difference {_fmt(a - e)})"
+                f"{where}: {' + '.join(spelled(ident.lhs))} = {_fmt(a)} but "
+                f"{' + '.join(spelled(ident.rhs))} = {_fmt(e)} (difference {_fmt(a - e)})"
             ),
             evidence=cells,
             into=into,

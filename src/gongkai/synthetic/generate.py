@@ -298,7 +298,7 @@ def _float(value: Value) -> float:
 def table2_frame(tables: SyntheticTables) -> pd.DataFrame:
     """Truth of table 2 with the columns of ``Report.table2`` (source_line NA)."""
     records = [
-        (c.item, c.category, c.measure, c.unit, _float(t.value), t.raw, t.status, pd.NA, "")
+        (c.item, c.category, c.measure, c.unit, _float(t.value), t.raw, t.status, pd.NA, "", "")
         for c in table2_cells(tables.fmt)
         for t in [tables.table2[(c.category, c.measure)]]
     ]
@@ -326,16 +326,16 @@ def table3_frame(tables: SyntheticTables, *, with_subtotal: bool = False) -> pd.
         for col in table3_columns():
             if with_subtotal and col.key == ORGANIZATIONS[0]:
                 sub = tables.subtotal(row.key)
-                records.append((row.key, SUBTOTAL, sub.value, sub.raw, sub.status, pd.NA, ""))
+                records.append((row.key, SUBTOTAL, sub.value, sub.raw, sub.status, pd.NA, "", ""))
             t = tables.table3[(row.key, col.key)]
-            records.append((row.key, col.key, t.value, t.raw, t.status, pd.NA, ""))
+            records.append((row.key, col.key, t.value, t.raw, t.status, pd.NA, "", ""))
     return _int_frame(records, TABLE3_COLUMNS)
 
 
 def table4_frame(tables: SyntheticTables) -> pd.DataFrame:
     """Truth of table 4 with the columns of ``Report.table4``."""
     records = [
-        (c.proceeding, c.outcome, t.value, t.raw, t.status, pd.NA, "")
+        (c.proceeding, c.outcome, t.value, t.raw, t.status, pd.NA, "", "")
         for c in table4_cells()
         for t in [tables.table4[(c.proceeding, c.outcome)]]
     ]
