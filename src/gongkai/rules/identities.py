@@ -107,7 +107,7 @@ def _describe(grid: Grid, key: str, terms: Sequence[str], row_wise: bool) -> lis
 def _not_assessable(where: str, grid: Grid, key: str, bad_terms: Sequence[str], row_wise: bool) -> str:
     """Why a slice is not assessable: cells that are not numbers, or cells whose cut the identity chose."""
     cells = [(key, t) if row_wise else (t, key) for t in bad_terms]
-    cut = sum(grid.cell_status(r, c) == "inferred" for r, c in cells)
+    cut = sum(grid.cell_status(r, c) == "inferred" for r, c in cells) if grid.relied else 0
     if cut == 0:
         return f"{where}: {len(cells)} cell(s) not a number, identity not assessable"
     other = f" and {len(cells) - cut} cell(s) not a number" if cut < len(cells) else ""
