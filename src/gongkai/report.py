@@ -11,21 +11,11 @@ from gongkai.celltable import CellTable, cell_table
 
 Severity = Literal["error", "warning", "info"]
 
-TABLE2_COLUMNS = [
-    "item",
-    "category",
-    "measure",
-    "unit",
-    "value",
-    "raw",
-    "cell_status",
-    "source_line",
-    "source_ref",
-    "inferred_by",
-]
-TABLE3_COLUMNS = ["row", "applicant", "value", "raw", "cell_status", "source_line", "source_ref", "inferred_by"]
-TABLE4_COLUMNS = ["proceeding", "outcome", "value", "raw", "cell_status", "source_line", "source_ref", "inferred_by"]
-CELL_STATUSES = ("number", "blank", "dash", "text", "missing", "inferred")
+CELL_FIELDS = ["value", "raw", "cell_status", "source_line", "source_ref", "inferred_by"]
+TABLE2_COLUMNS = ["item", "category", "measure", "unit", *CELL_FIELDS]
+TABLE3_COLUMNS = ["row", "applicant", *CELL_FIELDS]
+TABLE4_COLUMNS = ["proceeding", "outcome", *CELL_FIELDS]
+CELL_STATUSES = ("number", "blank", "dash", "text", "missing", "inferred", "corrected")  # corrected: corrections.csv
 
 
 @dataclass(frozen=True)
@@ -83,7 +73,9 @@ class Report:
     issuer: str | None = None
     year: int | None = None
     published: str | None = None  # ISO date
-    format: str | None = None  # "2019" or "2021"
+    format: str | None = None  # "2019" or "2021": the format of table 3 (the table the formats mostly differ in)
+    format_table2: str | None = None  # the format of table 2's shape, detected on its own
+    format_table3: str | None = None  # the format of table 3's shape, detected on its own
     layout: str | None = None
     encoding: str | None = None
     sections: dict[str, str] = field(default_factory=dict)  # "一".."六" -> narrative text
@@ -114,6 +106,11 @@ class Report:
         head = "; ".join(f"[{i.section}] {i.message}" for i in shown[:3])
         more = len(shown) - 3
         return head + (f" (+{more} more)" if more > 0 else "")
+
+    def table_format(self, table: int) -> str | None:
+        """The format of one table's shape (2 or 3; table 4 is the same in both); the report's when unset."""
+        own = {2: self.format_table2, 3: self.format_table3}.get(table)
+        return own or self.format
 
     def cells(self, table: int) -> CellTable | None:
         """Table 2, 3 or 4 as records (the truth), or None when the report has no such table."""
