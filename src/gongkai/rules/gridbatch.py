@@ -93,45 +93,61 @@ class GridBatch:
 
 
 def _fill_from_records(
-    values: np.ndarray,
-    status: np.ndarray,
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray],
     grids: list[Grid | None],
     table: int,
     template: FrameTemplate,
     members: list[tuple[int, CellTable]],
     relied: dict[str, np.ndarray],
 ) -> None:
-    """Place the records of every report sharing ``template`` in their slices, and give each its grid."""
+    """Place the records of every report sharing ``template`` in their slices, and give each its grid.
+
+    ``arrays``: the batch's values, status codes and usable cells (numbers and inferred cells that no
+    set-aside evidence chose) for this table, filled in place.
+    """
+    values, status, usable = arrays
     ax = axes(table)
     (gr, gc), order, pos = _places(template, table)
     n_cells = len(template)
+    with_cuts: list[bool] = [False] * len(members)
     if n_cells:
         flat = list(chain.from_iterable(c.records for _, c in members))
         shape = (len(members), n_cells)
         vals = np.array(list(map(_VALUE, flat)), dtype=float).reshape(shape)[:, order]  # None becomes NaN
         codes = np.fromiter(map(_CODES.__getitem__, map(_STATUS, flat)), np.int8, len(flat))
         codes = codes.reshape(shape)[:, order]
-        codes[((codes == NUMBER) | (codes == INFERRED)) & np.isnan(vals)] = UNKNOWN_STATUS
+        inferred = codes == INFERRED
+        numeric = (codes == NUMBER) | inferred
+        codes[numeric & np.isnan(vals)] = UNKNOWN_STATUS
+        numeric &= ~np.isnan(vals)
         at = np.array([k for k, _ in members])[:, None]
         status[at, gr, gc] = codes
-        values[at, gr, gc] = np.where((codes == NUMBER) | (codes == INFERRED), vals, np.nan)
-    for k, cells in members:
-        grid_relied: dict[str, np.ndarray] = {}
-        if (status[k] == INFERRED).any():
-            for p, record in enumerate(cells.records):
-                if record.cell_status != "inferred" or record.inferred_by in ("", "digits"):
-                    continue
-                ij = np.nonzero(pos == p)
-                for evidence in record.inferred_by.split(";"):
-                    if evidence not in relied:
-                        relied[evidence] = np.zeros(values.shape, dtype=bool)
-                    relied[evidence][k][ij] = True
-                    grid_relied[evidence] = relied[evidence][k]
-        usable = (status[k] == NUMBER) | (status[k] == INFERRED)
+        values[at, gr, gc] = np.where(numeric, vals, np.nan)
+        usable[at, gr, gc] = numeric
+        with_cuts = inferred.any(axis=1).tolist()
+    for m, (k, cells) in enumerate(members):
+        grid_relied = _relied(cells, pos, k, values.shape, relied) if with_cuts[m] else {}
         for evidence in SET_ASIDE:
             if evidence in grid_relied:
-                usable &= ~grid_relied[evidence]
-        grids[k] = Grid(ax, values[k], status[k], pos, cells.records, usable, grid_relied)
+                usable[k] &= ~grid_relied[evidence]
+        grids[k] = Grid(ax, values[k], status[k], pos, cells.records, usable[k], grid_relied)
+
+
+def _relied(
+    cells: CellTable, pos: np.ndarray, k: int, shape: tuple[int, ...], relied: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Mark, in the batch's ``relied`` masks, the cells of report ``k`` whose cut some evidence chose."""
+    out: dict[str, np.ndarray] = {}
+    for p, record in enumerate(cells.records):
+        if record.cell_status != "inferred" or record.inferred_by in ("", "digits"):
+            continue
+        ij = np.nonzero(pos == p)
+        for evidence in record.inferred_by.split(";"):
+            if evidence not in relied:
+                relied[evidence] = np.zeros(shape, dtype=bool)
+            relied[evidence][k][ij] = True
+            out[evidence] = relied[evidence][k]
+    return out
 
 
 _NO_CELLS = {t: np.full((len(axes(t).rows), len(axes(t).cols)), -1, dtype=np.int32) for t in TABLES}
@@ -151,6 +167,7 @@ def batch_grids(reports: Sequence[Report]) -> GridBatch:
         shape = (n, len(ax.rows), len(ax.cols))
         v = values[table] = np.full(shape, np.nan)
         s = status[table] = np.full(shape, MISSING, dtype=np.int8)
+        usable = np.zeros(shape, dtype=bool)
         grids: list[Grid | None] = [None] * n
         groups: dict[FrameTemplate, list[tuple[int, CellTable]]] = {}
         for k, report in enumerate(reports):
@@ -158,10 +175,10 @@ def batch_grids(reports: Sequence[Report]) -> GridBatch:
             if cells is not None:
                 groups.setdefault(cells.template, []).append((k, cells))
                 continue
-            grids[k] = Grid(ax, v[k], s[k], _NO_CELLS[table])
+            grids[k] = Grid(ax, v[k], s[k], _NO_CELLS[table], (), usable[k])
         relied[table] = {}
         for template, members in groups.items():
-            _fill_from_records(v, s, grids, table, template, members, relied[table])
+            _fill_from_records((v, s, usable), grids, table, template, members, relied[table])
         per_table[table] = grids
     out = []
     for k, report in enumerate(reports):
