@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from gongkai.dataset.enrich import region_columns, series_column
 from gongkai.dataset.manifest import MANIFEST_NAME, read_manifest
+from gongkai.dataset.package import write_package
 from gongkai.dataset.tables import all_tables
 from gongkai.dataset.write import write_table
 from gongkai.parse.report import read_report
@@ -114,4 +115,5 @@ def build(raw_dir: Path, out_dir: Path | None = None, *, progress: bool = True) 
     if out_dir is not None:
         for name, df in tables.items():
             result.written += write_table(df, out_dir, name)
+        result.written += write_package(out_dir)
     return result
