@@ -92,7 +92,7 @@ def _cell_arrays(records: Sequence[CellRecord], integer: bool) -> list:
         _strings(statuses),
         pd.arrays.IntegerArray(line_data.astype(np.int64), line_mask),
         _strings(refs),
-        _strings(by),
+        _strings([b or None for b in by]),  # missing unless the cell was cut from run-together digits
     ]
 
 
