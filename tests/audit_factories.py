@@ -48,7 +48,7 @@ def table3_frame(cells: dict[tuple[str, str], int], fmt: str) -> pd.DataFrame:
     for r in table3_rows(fmt):
         for c in table3_columns():
             v = cells[(r.key, c.key)]
-            rows.append((r.key, c.key, v, str(v), "number", line, f"line {line}"))
+            rows.append((r.key, c.key, v, str(v), "number", line, f"line {line}", ""))
             line += 1
     df = pd.DataFrame(rows, columns=TABLE3_COLUMNS)
     df["value"] = df["value"].astype("Int64")
@@ -74,6 +74,7 @@ def table4_frame(cells: dict[tuple[str, str], int]) -> pd.DataFrame:
             "number",
             300 + i,
             f"line {300 + i}",
+            "",
         )
         for i, c in enumerate(table4_cells())
     ]
@@ -104,6 +105,7 @@ def table2_frame(cells: dict[tuple[str, str], float], fmt: str) -> pd.DataFrame:
             "number",
             50 + i,
             f"line {50 + i}",
+            "",
         )
         for i, c in enumerate(table2_cells(fmt))
     ]
@@ -142,14 +144,24 @@ def make_report(
 
 
 def set_cell(report: Report, table: int, row: str, col: str, value: float | None, status: str = "number") -> None:
-    """Change one cell of a report in place (value None with a non-number status for blanks)."""
-    df = {2: report.table2, 3: report.table3, 4: report.table4}[table]
+    """Change one cell of a report (value None with a non-number status for blanks): the table's records
+    are replaced by a copy holding the new cell."""
+    cells = report.cells(table)
+    keys = cells.template.key_names
     a, b = {2: ("category", "measure"), 3: ("row", "applicant"), 4: ("proceeding", "outcome")}[table]
-    mask = (df[a] == row) & (df[b] == col)
-    assert mask.sum() == 1, (table, row, col)
-    df.loc[mask, "value"] = pd.NA if value is None else value
-    df.loc[mask, "raw"] = "" if value is None else f"{value:g}"
-    df.loc[mask, "cell_status"] = status
+    at = cells.position(tuple(row if k == a else col if k == b else _key(cells, k, a, row, b, col) for k in keys))
+    old = cells.records[at]
+    new = old._replace(value=value, raw="" if value is None else f"{value:g}", cell_status=status)
+    setattr(report, f"table{table}", cells.replace(tuple(v[at] for v in cells.template.key_values), new))
+
+
+def _key(cells, key: str, a: str, row: str, b: str, col: str) -> str:
+    """The value of another key column (table 2's item and unit) of the cell (row, col)."""
+    columns = dict(zip(cells.template.key_names, cells.template.key_values, strict=True))
+    for p, (r, c) in enumerate(zip(columns[a], columns[b], strict=True)):
+        if (r, c) == (row, col):
+            return columns[key][p]
+    raise AssertionError((row, col))
 
 
 def next_year(report: Report, report_id: str, seed: int, year: int | None = None, **kw) -> Report:

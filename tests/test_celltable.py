@@ -1,4 +1,4 @@
-"""Tables held as records: the DataFrame, the grid and the batch tables equal those built from frames."""
+"""Tables held as records, the only truth: the DataFrame is a view, frames assigned become records."""
 
 from __future__ import annotations
 
@@ -10,12 +10,11 @@ import pandas as pd
 import pytest
 
 from gongkai import read_report
-from gongkai.celltable import CellTable, batch_frame
+from gongkai.celltable import CellTable, batch_frame, cell_table
 from gongkai.dataset.tables import all_tables
 from gongkai.report import TABLE2_COLUMNS, TABLE3_COLUMNS, TABLE4_COLUMNS, Report
 from gongkai.rules import audit_all
 from gongkai.rules.gridbatch import report_grids
-from gongkai.rules.grids import build_grid
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 SEEDS = sorted(RAW.glob("*.txt"))
@@ -28,28 +27,32 @@ def seeds() -> list[Report]:
 
 
 def _materialised(report: Report) -> Report:
-    """A copy of the report whose tables are DataFrames (the records dropped)."""
+    """A copy of the report whose tables were assigned as DataFrames (turned back into records)."""
     out = copy.copy(report)
     for n in (2, 3, 4):
         setattr(out, f"table{n}", report.cells(n).frame())
     return out
 
 
-def test_parsed_tables_are_records_until_read(seeds: list[Report]) -> None:
+def test_parsed_tables_stay_records_when_read(seeds: list[Report]) -> None:
     report = copy.copy(seeds[0])
-    assert isinstance(report.cells(3), CellTable)
+    cells = report.cells(3)
+    assert isinstance(cells, CellTable)
     frame = report.table3
-    assert report.cells(3) is None  # from now on the frame is the truth
-    assert report.table3 is frame
+    assert report.cells(3) is cells  # reading the frame changes nothing: the records stay the truth
+    assert report.table3 is not frame  # every read is a fresh view
     assert list(frame.columns) == TABLE3_COLUMNS
 
 
 @pytest.mark.parametrize("table", [2, 3, 4])
-def test_grid_from_records_equals_grid_from_frame(seeds: list[Report], table: int) -> None:
+def test_a_frame_turned_into_records_gives_the_same_grid(seeds: list[Report], table: int) -> None:
     for report in seeds:
         cells = report.cells(table)
         assert cells is not None
-        a, b = report_grids(report).grid(table), build_grid(cells.frame(), table)
+        again = cell_table(cells.frame())
+        assert again.records == cells.records
+        assert again.template is cells.template  # equal keys: the same template
+        a, b = report_grids(report).grid(table), report_grids(_materialised(report)).grid(table)
         np.testing.assert_array_equal(a.status, b.status)
         np.testing.assert_array_equal(a.values, b.values)
         np.testing.assert_array_equal(a.pos, b.pos)
@@ -65,15 +68,28 @@ def test_audit_is_the_same_from_records_and_from_frames(seeds: list[Report]) -> 
         pd.testing.assert_frame_equal(getattr(from_records, name), getattr(from_frames, name))
 
 
-def test_an_edited_frame_is_what_the_audit_sees(seeds: list[Report]) -> None:
+def test_editing_a_frame_does_not_change_the_truth(seeds: list[Report]) -> None:
+    report = copy.copy(seeds[0])
+    t3 = report.table3
+    hit = (t3["row"] == "new_received") & (t3["applicant"] == "natural_person")
+    before = t3.loc[hit, "value"].iloc[0]
+    t3.loc[hit, "value"] = before + 10
+    assert report.table3.loc[hit, "value"].iloc[0] == before
+    assert audit_all([report]).findings.query("status == 'fail'").empty
+
+    assert all_tables([report])["table3"].loc[hit.to_numpy(), "value"].iloc[0] == before
+
+
+def test_an_assigned_frame_becomes_the_truth(seeds: list[Report]) -> None:
     report = copy.copy(seeds[0])
     t3 = report.table3
     hit = (t3["row"] == "new_received") & (t3["applicant"] == "natural_person")
     t3.loc[hit, "value"] = t3.loc[hit, "value"] + 10
-    findings = audit_all([report]).findings
-    failed = findings[(findings["status"] == "fail") & (findings["rule"].str.startswith("t3."))]
+    report.table3 = t3
+    failed = audit_all([report]).findings.query("status == 'fail' and rule.str.startswith('t3.')")
     assert not failed.empty
-    assert audit_all([seeds[0]]).findings.query("status == 'fail'").empty
+    t3.loc[hit, "value"] = 0  # the table holds a copy: later edits of the assigned frame do not reach it
+    assert report.table3.loc[hit, "value"].iloc[0] != 0
 
 
 def test_batch_tables_equal_the_concatenated_report_frames(seeds: list[Report]) -> None:

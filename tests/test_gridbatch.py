@@ -1,4 +1,4 @@
-"""Grids built for a whole batch are the grids built report by report, from records or from frames."""
+"""Grids built for a whole batch are the grids built report by report, from parsed or assigned tables."""
 
 from __future__ import annotations
 

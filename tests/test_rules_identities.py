@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 from hypothesis import given, settings
@@ -110,14 +112,33 @@ def test_blank_or_dash_cell_makes_identities_not_assessable_not_pass():
     assert "dash" in na[na["rule"] == "t3.row_total"].iloc[0]["evidence"]
 
 
-def test_inferred_and_text_cells_are_not_numbers():
+def test_text_cells_are_not_numbers_and_digit_cuts_are():
     report = make_report(seed=5)
-    set_cell(report, 4, "administrative_review", "upheld", 1, status="inferred")
+    old = report.table4.set_index(["proceeding", "outcome"]).loc[("administrative_review", "upheld"), "value"]
+    set_cell(report, 4, "administrative_review", "upheld", old + 1, status="inferred")  # a cut the digits forced
     set_cell(report, 3, "granted", "natural_person", None, status="text")
     f = audit(report)
     na = f[f["status"] == "not_assessable"]
-    assert "t4.proceeding_total" in set(na["rule"])
+    assert "t4.proceeding_total" not in set(na["rule"])
     assert {"t3.row_total", "t3.outcome_total"} <= set(na["rule"])
+    fail = f[(f["rule"] == "t4.proceeding_total") & (f["status"] == "fail")]
+    assert list(fail["row"]) == ["administrative_review"]
+    assert "inferred" in fail.iloc[0]["evidence"]
+
+
+def test_an_identity_that_chose_a_cut_does_not_judge_it():
+    report = make_report(seed=5)
+    cells = report.cells(4)
+    records = [
+        r._replace(cell_status="inferred", inferred_by="t4.proceeding_total") if p < 5 else r
+        for p, r in enumerate(cells.records)
+    ]
+    report.table4 = type(cells)(cells.template, tuple(records))
+    result = audit_all([report])
+    f = result.findings
+    na = f[(f["rule"] == "t4.proceeding_total") & (f["status"] == "not_assessable")]
+    assert list(na["row"]) == ["administrative_review"]  # that proceeding's cells only
+    assert result.checks.set_index("rule").loc["t4.proceeding_total", "n_pass"] == 2
 
 
 def test_missing_tables_are_never_a_vacuous_pass():
@@ -130,7 +151,22 @@ def test_missing_tables_are_never_a_vacuous_pass():
         assert checks.loc[rule, "n_pass"] == 0
         assert checks.loc[rule, "n_not_assessable"] > 0
     blank = result.findings[result.findings["rule"] == "sanity.blank_table"]
-    assert set(blank["table"]) == {3, 4}
+    assert blank.empty  # a table the parser lost is a parse error, not also a blank table
+
+
+def test_a_parsed_report_that_lost_a_table_has_a_parse_error_and_no_blank_table_finding(tmp_path):
+    from gongkai import read_report
+
+    seed = sorted((Path(__file__).resolve().parent.parent / "data" / "raw").glob("*.txt"))[0]
+    text = seed.read_text(encoding="utf-8")
+    start = text.index("四、政府信息公开行政复议")
+    end = text.index("五、", start)
+    path = tmp_path / "no_table4.txt"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    report = read_report(path)
+    assert any(i.severity == "error" and "table 4" in i.message for i in report.issues)
+    findings = audit_all([report]).findings
+    assert findings[findings["rule"] == "sanity.blank_table"].empty
 
 
 def test_missing_single_row_is_not_assessable():
@@ -157,8 +193,10 @@ def test_negative_count_is_an_error_but_2019_items_change_may_be_negative():
 
 def test_entirely_blank_table_is_flagged():
     report = make_report(seed=9)
-    report.table4["cell_status"] = "blank"
-    report.table4["value"] = pd.NA
+    t4 = report.table4  # a view: edits reach the report only when assigned back
+    t4["cell_status"] = "blank"
+    t4["value"] = pd.NA
+    report.table4 = t4
     f = audit(report)
     blank = f[f["rule"] == "sanity.blank_table"]
     assert list(blank["table"]) == [4]

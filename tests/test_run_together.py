@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongkai import read_report
-from gongkai.parse.runtogether import cuts, group_totals, no_constraint
+from gongkai.parse.recover import cuts
 from gongkai.synthetic import random_tables, table2_frame, table3_frame, table4_frame
 from gongkai.synthetic.crawl import render_crawled
 
@@ -21,10 +21,13 @@ KEYS = {"table2": ["category", "measure"], "table3": ["row", "applicant"], "tabl
 
 
 def test_cuts_follow_the_constraint_and_never_use_leading_zeros():
-    assert cuts("120300015", 7, group_totals(7, 1)).candidates == [(12, 0, 3, 0, 0, 0, 15)]
-    assert cuts("000", 3, no_constraint).candidates == [(0, 0, 0)]
-    assert sorted(cuts("1011", 2, no_constraint).candidates) == [(10, 11), (101, 1)]  # never (1, 011)
-    assert cuts("1234", 2, group_totals(2, 1)).candidates == []
+    def total_last(cut):
+        return len(cut) < 7 or sum(cut[:-1]) == cut[-1]
+
+    assert cuts("120300015", 7, total_last).candidates == [(12, 0, 3, 0, 0, 0, 15)]
+    assert cuts("000", 3).candidates == [(0, 0, 0)]
+    assert sorted(cuts("1011", 2).candidates) == [(10, 11), (101, 1)]  # never (1, 011)
+    assert cuts("1234", 2, lambda cut: len(cut) < 2 or cut[0] == cut[1]).candidates == []
 
 
 @pytest.mark.parametrize("year", [2019, 2021, 2023, 2025])
@@ -56,15 +59,83 @@ def test_real_crawl_notes_name_the_constraint():
     assert report.sections["一"].count("。") > 5  # the narrative survives the flattening
 
 
-def test_inferred_cells_make_the_rules_used_not_assessable():
+def _rows_cut_by(report, rule: str) -> set[str]:
+    t3 = report.table3
+    return set(t3.loc[t3["inferred_by"].str.split(";").apply(lambda by: rule in by), "row"])
+
+
+def test_an_identity_that_chose_a_cut_is_not_assessable_for_that_row_only():
     from gongkai.rules import audit_all
 
     report = read_report(CRAWL / "pingtan_2023_crawl.txt")
+    chosen = _rows_cut_by(report, "t3.row_total")
+    assert chosen  # 640020470 and the like: several cuts, the row total chose
     result = audit_all([report])
+    f = result.findings
+    na = f[(f["rule"] == "t3.row_total") & (f["status"] == "not_assessable")]
+    assert set(na["row"]) == chosen
+    assert "by t3.row_total" in na.iloc[0]["evidence"]
     checks = result.checks.set_index("rule")
-    assert checks.loc["t3.row_total", "n_pass"] == 0
-    assert checks.loc["t4.proceeding_total", "n_pass"] == 0
-    assert checks.loc["t3.row_total", "n_not_assessable"] > 0
+    assert checks.loc["t3.row_total", "n_pass"] == 25 - len(chosen)  # the rows the digits forced are judged
+    assert checks.loc["t3.column_balance", "n_not_assessable"] == 0  # other identities stay assessable
+
+
+def _render(tmp_path_factory, tables, fmt, rng):
+    text = render_crawled(tables, issuer="某某县人民政府", year=2020 if fmt == "2019" else 2024, rng=rng)
+    path = tmp_path_factory.mktemp("crawl") / "crawl.txt"
+    path.write_text(text, encoding="utf-8")
+    return read_report(path)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), fmt=st.sampled_from(["2019", "2021"]), pick=st.integers(0, 10_000))
+def test_a_planted_error_in_a_row_the_digits_force_is_caught_at_that_cell(tmp_path_factory, seed, fmt, pick):
+    from gongkai.rules import audit_all
+    from gongkai.synthetic.generate import TruthCell
+
+    rng = random.Random(seed)
+    tables = random_tables(rng, fmt)
+    rows = list(dict.fromkeys(r for r, _ in tables.table3))
+    single = [r for r in rows if all(
+        tables.table3[(r, c)].status == "number" and 0 <= tables.table3[(r, c)].value <= 8
+        for c in dict.fromkeys(c for _, c in tables.table3))]  # fmt: skip
+    if not single:
+        return
+    row = single[pick % len(single)]
+    cell = (row, "natural_person")
+    tables.table3[cell] = TruthCell.number(int(tables.table3[cell].value) + 1)  # the total no longer adds up
+    report = _render(tmp_path_factory, tables, fmt, rng)
+    t3 = report.table3.set_index(["row", "applicant"])
+    assert t3.loc[cell, "value"] == tables.table3[cell].value  # the only reading, kept though it does not add up
+    assert t3.loc[cell, "inferred_by"] == "digits"
+    f = audit_all([report]).findings
+    caught = f[(f["rule"] == "t3.row_total") & (f["status"] == "fail") & (f["row"] == row)]
+    assert len(caught) == 1 and f"{row}/natural_person=" in caught.iloc[0]["evidence"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), fmt=st.sampled_from(["2019", "2021"]))
+def test_rows_whose_cut_an_identity_chose_never_pass_that_identity(tmp_path_factory, seed, fmt):
+    from gongkai.rules import audit_all
+
+    rng = random.Random(seed)
+    report = _render(tmp_path_factory, random_tables(rng, fmt), fmt, rng)
+    result = audit_all([report])
+    chosen = _rows_cut_by(report, "t3.row_total")
+    f = result.findings
+    judged = f[f["rule"] == "t3.row_total"]
+    assert chosen <= set(judged.loc[judged["status"] == "not_assessable", "row"])
+    n = result.checks.set_index("rule").loc["t3.row_total"]
+    assert n["n_pass"] <= len(set(report.table3["row"])) - len(chosen)
+    for rule in ("t3.column_balance", "t3.outcome_total"):
+        from gongkai.templates.identities import identity, resolve
+
+        lhs, rhs, _ = resolve(identity(rule), report.format)
+        by = report.table3[report.table3["inferred_by"].str.contains(rule, regex=False)]
+        cols = set(by.loc[by["row"].isin(lhs + rhs), "applicant"])  # cut by the identity: not judged there
+        hit = f[(f["rule"] == rule) & f["column"].isin(cols)]
+        assert set(hit["status"]) <= {"not_assessable"}
+        assert len(hit) == len(cols)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1,12 +1,12 @@
-"""The cells of one parsed table, kept as records and turned into a DataFrame only when asked.
+"""The cells of one parsed table: records are the truth, a DataFrame is a read-only view of them.
 
 The parser produces, for each of tables 2, 3 and 4, one :class:`CellRecord` per
 cell of the official template, in template order: a :class:`CellTable`. The
 audit reads the records directly and ``gongkai build`` turns the records of a
 whole batch into one frame per table at once (:func:`batch_frame`); the
-per-report DataFrame (``Report.table3`` …) is built on first access with the
-same columns and dtypes. Building three DataFrames per report was a quarter of
-the parse time, for frames a batch never looked at.
+per-report DataFrame (``Report.table3`` …) is a view built on first access, with
+the same columns and dtypes: editing it changes that copy only, never the records.
+A frame made elsewhere (a test, a notebook) becomes records with :func:`cell_table`.
 
 Each column is built once with its final dtype, and what is the same for every
 report of a table and format (the key columns item, category, row, outcome …
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -27,7 +28,7 @@ from pandas.api.extensions import ExtensionArray
 # The string dtype pandas gives text columns by default (``str`` in pandas 3, object before):
 # the frames keep the dtype they had when they were built with from_records.
 STRING = pd.DataFrame({"text": ["a"]})["text"].dtype
-CELL_COLUMNS = ("value", "raw", "cell_status", "source_line", "source_ref")
+CELL_COLUMNS = ("value", "raw", "cell_status", "source_line", "source_ref", "inferred_by")
 _ARROW_STRINGS = isinstance(STRING, pd.StringDtype) and STRING.storage == "pyarrow"
 
 
@@ -39,6 +40,7 @@ class CellRecord(NamedTuple):
     cell_status: str
     source_line: int | None
     source_ref: str = ""  # a locator that works for every source: "line 12", "table 2 row 5 cell 3", "page 4 …"
+    inferred_by: str = ""  # for a cell cut from run-together digits: "digits", or the evidence that chose the cut
 
 
 MISSING = CellRecord(None, "", "missing", None)
@@ -57,16 +59,8 @@ def _strings(values: list[str]) -> ExtensionArray:
 
 
 def _assemble(arrays: list, columns: pd.Index) -> pd.DataFrame:
-    """A frame from one array per column (all of the same length), with a RangeIndex.
-
-    ``DataFrame._from_arrays`` costs a third of the public constructor, which
-    first treats the columns as a dict to align; it is private, so any pandas
-    without it gets the public constructor.
-    """
-    index = pd.RangeIndex(len(arrays[0]))
-    if hasattr(pd.DataFrame, "_from_arrays"):
-        return pd.DataFrame._from_arrays(arrays, columns=columns, index=index)
-    return pd.DataFrame(dict(zip(columns, arrays, strict=True)), index=index)
+    """A frame from one array per column (all of the same length, distinct names), with a RangeIndex."""
+    return pd.DataFrame(dict(zip(columns, arrays, strict=True)), index=pd.RangeIndex(len(arrays[0])), copy=False)
 
 
 def _nullable(values: Sequence[float | None]) -> tuple[np.ndarray, np.ndarray]:
@@ -78,12 +72,12 @@ def _nullable(values: Sequence[float | None]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _cell_arrays(records: Sequence[CellRecord], integer: bool) -> list:
-    """value, raw, cell_status, source_line and source_ref of ``records`` as typed arrays.
+    """value, raw, cell_status, source_line, source_ref and inferred_by of ``records`` as typed arrays.
 
     ``value`` is Float64, or Int64 (rounded) when ``integer``; ``source_line`` is Int64.
     """
     # One pass per column: zip(*records) is far slower on a batch (one argument per record).
-    values, raws, statuses, lines, refs = ([r[i] for r in records] for i in range(5))
+    values, raws, statuses, lines, refs, by = ([r[i] for r in records] for i in range(6))
     data, mask = _nullable(values)
     if integer:
         # As Float64.round().astype("Int64") did: numpy's cast (a value beyond int64 wraps, as before).
@@ -98,6 +92,7 @@ def _cell_arrays(records: Sequence[CellRecord], integer: bool) -> list:
         _strings(statuses),
         pd.arrays.IntegerArray(line_data.astype(np.int64), line_mask),
         _strings(refs),
+        _strings([b or None for b in by]),  # missing unless the cell was cut from run-together digits
     ]
 
 
@@ -120,8 +115,8 @@ class FrameTemplate:
 
     @classmethod
     def build(cls, keys: dict[str, Sequence[str]], *, integer: bool) -> FrameTemplate:
-        """Key columns by name, in order; the cell columns follow them."""
-        return cls(tuple(keys), tuple(tuple(v) for v in keys.values()), integer)
+        """Key columns by name, in order; the cell columns follow them. Equal keys give the same template."""
+        return _interned(tuple(keys), tuple(tuple(v) for v in keys.values()), integer)
 
     def __len__(self) -> int:
         return len(self.key_values[0]) if self.key_values else 0
@@ -131,9 +126,14 @@ class FrameTemplate:
         return _assemble([*(k.copy() for k in self.keys), *_cell_arrays(records, self.integer)], self.columns)
 
 
+@cache
+def _interned(key_names: tuple[str, ...], key_values: tuple[tuple[str, ...], ...], integer: bool) -> FrameTemplate:
+    return FrameTemplate(key_names, key_values, integer)
+
+
 @dataclass(frozen=True, eq=False)
 class CellTable:
-    """One parsed table: a record for every cell of ``template``, in template order."""
+    """One parsed table: a record for every cell of ``template``, in template order. Immutable."""
 
     template: FrameTemplate
     records: tuple[CellRecord, ...]
@@ -142,12 +142,60 @@ class CellTable:
         if len(self.records) != len(self.template):
             raise ValueError(f"{len(self.template)} cells in the template, {len(self.records)} records")
 
-    def frame(self) -> pd.DataFrame:
-        """The table as a DataFrame (key columns, then value, raw, cell_status, source_line, source_ref)."""
+    @cached_property
+    def _frame(self) -> pd.DataFrame:
         return self.template.frame(self.records)
+
+    def frame(self) -> pd.DataFrame:
+        """The table as a DataFrame (key columns, then value, raw, cell_status, source_line, source_ref).
+
+        Built once; each call hands out a copy (copy-on-write, so cheap): editing it never changes the records.
+        """
+        return self._frame.copy(deep=False)
+
+    def position(self, keys: tuple[str, ...]) -> int:
+        """Where the cell with these key values sits among the records (ValueError when it is not in the table)."""
+        for p, cell in enumerate(zip(*self.template.key_values, strict=True)):
+            if cell == keys:
+                return p
+        raise ValueError(f"no cell {keys} in the table")
+
+    def replace(self, keys: tuple[str, ...], record: CellRecord) -> CellTable:
+        """A copy of the table with the cell ``keys`` (one value per key column) holding ``record``."""
+        records = list(self.records)
+        records[self.position(keys)] = record
+        return CellTable(self.template, tuple(records))
 
     def all_missing(self) -> bool:
         return all(r.cell_status == "missing" for r in self.records)
+
+
+def cell_table(df: pd.DataFrame) -> CellTable:
+    """A table frame of the report contract as records: the key columns are those before ``value``.
+
+    The values are copied, so later edits of ``df`` do not reach the table.
+    """
+    columns = list(df.columns)
+    keys = columns[: columns.index("value")]
+    integer = pd.api.types.is_integer_dtype(df["value"].dtype)
+    template = FrameTemplate.build({k: df[k].astype(str).tolist() for k in keys}, integer=integer)
+    values = pd.to_numeric(df["value"], errors="coerce").astype("Float64").tolist()
+    lines = df["source_line"].astype("Int64").tolist() if "source_line" in df else [None] * len(df)
+    refs = df["source_ref"].tolist() if "source_ref" in df else [""] * len(df)
+    by = df["inferred_by"].tolist() if "inferred_by" in df else [""] * len(df)
+    text = lambda x: "" if pd.isna(x) else str(x)  # noqa: E731
+    records = tuple(
+        CellRecord(
+            None if pd.isna(v) else float(v),
+            text(raw),
+            str(status),
+            None if pd.isna(line) else int(line),
+            text(ref),
+            text(b),
+        )
+        for v, raw, status, line, ref, b in zip(values, df["raw"], df["cell_status"], lines, refs, by, strict=True)
+    )
+    return CellTable(template, records)
 
 
 def batch_frame(tables: Sequence[tuple[str, CellTable]]) -> pd.DataFrame:

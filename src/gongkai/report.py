@@ -7,13 +7,14 @@ from typing import Literal
 
 import pandas as pd
 
-from gongkai.celltable import CellTable
+from gongkai.celltable import CellTable, cell_table
 
 Severity = Literal["error", "warning", "info"]
 
-TABLE2_COLUMNS = ["item", "category", "measure", "unit", "value", "raw", "cell_status", "source_line", "source_ref"]
-TABLE3_COLUMNS = ["row", "applicant", "value", "raw", "cell_status", "source_line", "source_ref"]
-TABLE4_COLUMNS = ["proceeding", "outcome", "value", "raw", "cell_status", "source_line", "source_ref"]
+CELL_FIELDS = ["value", "raw", "cell_status", "source_line", "source_ref", "inferred_by"]
+TABLE2_COLUMNS = ["item", "category", "measure", "unit", *CELL_FIELDS]
+TABLE3_COLUMNS = ["row", "applicant", *CELL_FIELDS]
+TABLE4_COLUMNS = ["proceeding", "outcome", *CELL_FIELDS]
 # corrected: corrections.csv; ocr: a number read from a picture (its confidence ends source_ref)
 CELL_STATUSES = ("number", "blank", "dash", "text", "missing", "inferred", "corrected", "ocr")
 
@@ -29,12 +30,11 @@ class ParseIssue:
 
 
 class TableField:
-    """A table attribute of :class:`Report`: holds a :class:`CellTable` or a DataFrame, reads as a DataFrame.
+    """A table attribute of :class:`Report`: holds a :class:`CellTable` (the truth), reads as a DataFrame view.
 
-    The parser stores each table as records (a :class:`CellTable`); the DataFrame
-    is built the first time the attribute is read and kept from then on, so
-    in-place edits of it are seen by everything that reads the report afterwards.
-    Assigning a DataFrame (or ``None``, an empty table) works as for a plain attribute.
+    Reading gives a fresh view of the records (see :meth:`CellTable.frame`): editing it changes
+    nothing the audit or the dataset sees. Assigning a DataFrame stores its cells as records
+    (:func:`~gongkai.celltable.cell_table`); ``None`` is a table that was not read at all.
     """
 
     def __init__(self, columns: list[str]) -> None:
@@ -47,19 +47,16 @@ class TableField:
         if obj is None:
             return None  # the dataclass default: no table
         held = obj.__dict__.get(self.slot)
-        if isinstance(held, pd.DataFrame):
-            return held
-        frame = held.frame() if isinstance(held, CellTable) else pd.DataFrame(columns=self.columns)
-        obj.__dict__[self.slot] = frame
-        return frame
+        return held.frame() if held is not None else pd.DataFrame(columns=self.columns)
 
     def __set__(self, obj: object, value: pd.DataFrame | CellTable | None) -> None:
+        if isinstance(value, pd.DataFrame):
+            value = cell_table(value) if len(value) else None
         obj.__dict__[self.slot] = value
 
     def cells(self, obj: object) -> CellTable | None:
-        """The records, as long as the DataFrame has not been built (after that, the frame is the truth)."""
-        held = obj.__dict__.get(self.slot)
-        return held if isinstance(held, CellTable) else None
+        """The records (None when the table was not read)."""
+        return obj.__dict__.get(self.slot)
 
 
 @dataclass
@@ -117,15 +114,12 @@ class Report:
         return own or self.format
 
     def cells(self, table: int) -> CellTable | None:
-        """Table 2, 3 or 4 as records when its DataFrame has not been built yet, else None (read the frame)."""
+        """Table 2, 3 or 4 as records (the truth), or None when the report has no such table."""
         return _TABLE_FIELDS[table].cells(self)
 
     def _table_missing(self, table: int) -> bool:
         cells = self.cells(table)
-        if cells is not None:
-            return cells.all_missing()
-        df = getattr(self, f"table{table}")
-        return df.empty or bool((df["cell_status"] == "missing").all())
+        return cells is None or cells.all_missing()
 
     def cell(self, table: int, row: str, column: str) -> object:
         """The value of one cell of table 3 (row, applicant) or 4 (proceeding, outcome)."""

@@ -54,21 +54,21 @@ def reports_table(reports: list[Report]) -> pd.DataFrame:
 
 
 def _segments(reports: list[Report], table: int) -> list[pd.DataFrame]:
-    """The table's cells of every report, with report_id: runs of reports still held as records become one
-    frame each (:func:`batch_frame`), reports whose DataFrame was built contribute that frame."""
+    """The table's cells of every report that has the table, with report_id: one frame per run of reports
+    whose tables share key columns (:func:`batch_frame`), built from the records."""
     frames: list[pd.DataFrame] = []
     run: list[tuple[str, CellTable]] = []
     for r in reports:
         cells = r.cells(table)
-        if cells is not None:
-            run.append((r.report_id, cells))
+        if cells is None:
             continue
-        if run:
+        if run and (cells.template.key_names, cells.template.integer) != (
+            run[0][1].template.key_names,
+            run[0][1].template.integer,
+        ):
             frames.append(batch_frame(run))
             run = []
-        df = getattr(r, f"table{table}")
-        if not df.empty:
-            frames.append(df.assign(report_id=r.report_id))
+        run.append((r.report_id, cells))
     if run:
         frames.append(batch_frame(run))
     return frames

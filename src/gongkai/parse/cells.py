@@ -65,5 +65,5 @@ def record_row(
             severity, message = note
             where = f"{name}, {key}" if name else key
             issues.append(ParseIssue(severity, section, message.format(where=where, raw=raw), line))  # type: ignore[arg-type]
-        out.append(new(CellRecord, (value, raw, status, line, ref)))
+        out.append(new(CellRecord, (value, raw, status, line, ref, "")))
     return out

@@ -10,8 +10,10 @@ from gongkai.parse.formats import decide_formats, table2_signal, table3_signal
 from gongkai.parse.layout import block_rows, detect_text_layout
 from gongkai.parse.match import names_a_row
 from gongkai.parse.metadata import read_metadata
+from gongkai.parse.recover import NO_EVIDENCE, Evidence
 from gongkai.parse.runtogether import explode, looks_run_together
 from gongkai.parse.sections import Section, split_sections
+from gongkai.parse.stated import stated_table2
 from gongkai.parse.table2 import parse_table2
 from gongkai.parse.table3 import parse_table3
 from gongkai.parse.table4 import parse_table4
@@ -28,8 +30,12 @@ ROW_LABELS = {
 TABLE_LAYOUT = {"html": "html_table", "docx": "docx_table", "pdf": "pdf_table"}
 
 
-def read_report(path: str | Path, report_id: str | None = None) -> Report:
-    """Parse a report file. Never raises for bad content: problems become located issues."""
+def read_report(path: str | Path, report_id: str | None = None, previous: Report | None = None) -> Report:
+    """Parse a report file. Never raises for bad content: problems become located issues.
+
+    ``previous``: the same issuer's report of the year before, when the caller has it (a batch):
+    the last rung of evidence for cutting run-together cells (:mod:`gongkai.parse.recover`).
+    """
     path = Path(path)
     rid = report_id or path.name
     try:
@@ -38,7 +44,28 @@ def read_report(path: str | Path, report_id: str | None = None) -> Report:
         return Report(rid, str(path), exc.sha256 or "", issues=[ParseIssue("error", "file", str(exc))])
     except OSError as exc:
         return Report(rid, str(path), "", issues=[ParseIssue("error", "file", f"cannot open: {exc}")])
-    return parse_document(doc, rid)
+    return parse_document(doc, rid, previous)
+
+
+def previous_cells(report: Report | None) -> dict[tuple[int, str, str], float]:
+    """The number cells (table, row key, column key) → value of a report, as evidence for the next year's parse."""
+    out: dict[tuple[int, str, str], float] = {}
+    for table in (2, 3, 4) if report is not None else ():
+        cells = report.cells(table)  # type: ignore[union-attr]
+        if cells is None:
+            continue
+        keys = dict(zip(cells.template.key_names, cells.template.key_values, strict=True))
+        rows, cols = {2: ("category", "measure"), 3: ("row", "applicant"), 4: ("proceeding", "outcome")}[table]
+        for r, c, rec in zip(keys[rows], keys[cols], cells.records, strict=True):
+            if rec.cell_status == "number" or (rec.cell_status == "inferred" and rec.inferred_by == "digits"):
+                out[(table, r, c)] = rec.value  # type: ignore[assignment]
+    return out
+
+
+def _evidence(sections: list[Section], fmt: str, previous: Report | None) -> Evidence:
+    """What the recovery stage may use beyond the table: the narrative's figures and the previous report."""
+    texts = [b.text for s in sections for b in s.blocks if isinstance(b, TextLine)]
+    return Evidence(stated_table2(texts, fmt), previous_cells(previous))
 
 
 def _layout(doc: SourceDocument, sections: dict[str, Section]) -> str:
@@ -74,8 +101,8 @@ def join_wrapped_lines(cells: list[Cell]) -> list[Cell]:
     return out
 
 
-def parse_document(doc: SourceDocument, report_id: str) -> Report:
-    """Align a source document to the templates."""
+def parse_document(doc: SourceDocument, report_id: str, previous: Report | None = None) -> Report:
+    """Align a source document to the templates (``previous``: see :func:`read_report`)."""
     issues = [ParseIssue("info", "file", note) for note in doc.notes]
     run_together = doc.kind == "text" and looks_run_together(_text_lines(doc))
     if run_together:
@@ -95,9 +122,10 @@ def parse_document(doc: SourceDocument, report_id: str) -> Report:
         for k in TABLE_SECTIONS
     }
     formats = decide_formats(table2_signal(rows["二"]), table3_signal(rows["三"]), meta.year, issues)
-    table2, used2 = parse_table2(rows["二"], formats.table2, issues, run_together=run_together)
-    table3, used3 = parse_table3(rows["三"], formats.table3, issues, run_together=run_together)
-    table4, used4 = parse_table4(rows["四"], issues, run_together=run_together)
+    evidence = _evidence(section_list, formats.table2, previous) if run_together else NO_EVIDENCE
+    table2, used2 = parse_table2(rows["二"], formats.table2, issues, run_together=run_together, evidence=evidence)
+    table3, used3 = parse_table3(rows["三"], formats.table3, issues, run_together=run_together, evidence=evidence)
+    table4, used4 = parse_table4(rows["四"], issues, run_together=run_together, fmt=formats.table3, evidence=evidence)
     used = used2 | used3 | used4
     narrative: dict[str, str] = {}
     narrative_lines: dict[str, list[int | None]] = {}

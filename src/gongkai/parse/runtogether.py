@@ -1,22 +1,19 @@
-"""Crawled text whose table cells ran together: find the structure again, and split the digits.
+"""Crawled text whose table cells ran together: find the structure again.
 
 A crawler that flattens a page prints a table 3 row as ``1.本机关不掌握相关政府信息120300015``
 for the cells 12|0|3|0|0|0|15, and often the whole report on one line. Two steps:
 
-1. :func:`explode` cuts such lines at section headings, sentences, labels and digit runs, so the
-   usual parser sees one label or one run of digits per (virtual) line.
-2. :func:`split_run` recovers the cells of a run: every way to cut the digits into numbers written
-   without leading zeros is tried, and only cuts that satisfy the table's own arithmetic are kept
-   (a table 3 row: the six applicant columns sum to the total; table 4: each proceeding's total).
-   One surviving cut is kept as ``inferred``; several, or none, leave the row unsplit and reported.
+1. :func:`explode` (this module, part of the layout) cuts such lines at section headings, sentences,
+   labels and digit runs, so the usual parser sees one label or one run of digits per (virtual) line.
+2. :mod:`gongkai.parse.recover` cuts each run into its cells and records the evidence that settled
+   the cut (the table parsers hand it the rows whose values are a run).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 from gongkai.parse.normalize import norm
 from gongkai.parse.sections import SECTION_NUMERALS
@@ -32,7 +29,6 @@ _FLAT_LINE = 300
 _HEADING_TAIL = re.compile(r"(?:及改进情况|的事项|事项|情况)?")
 _SENTENCE = re.compile(r"[^。]*。")
 _TABLE_SECTIONS = ("二", "三", "四")
-MAX_SPLITS = 200_000
 
 
 def looks_run_together(lines: list[TextLine]) -> bool:
@@ -133,75 +129,3 @@ def _table_pieces(text: str) -> Iterator[tuple[int, str]]:
 
 def _virtual(cell: Cell, offset: int, text: str) -> TextLine:
     return TextLine(text.strip(), cell.line, f"line {cell.line}, char {offset + 1}")
-
-
-@dataclass(frozen=True)
-class Split:
-    """The ways a run of digits can be cut into cells under a constraint."""
-
-    digits: str
-    candidates: list[tuple[int, ...]]
-    exhausted: bool = False  # too many cuts to enumerate
-
-
-def cuts(digits: str, n: int, check: Callable[[tuple[int, ...]], bool]) -> Split:
-    """Every cut of ``digits`` into ``n`` numbers without leading zeros that ``check`` accepts.
-
-    ``check`` is called on every prefix, so a constraint prunes as soon as a group is complete.
-    """
-    found: list[tuple[int, ...]] = []
-    steps = 0
-
-    def walk(pos: int, parts: tuple[int, ...]) -> bool:
-        nonlocal steps
-        steps += 1
-        if steps > MAX_SPLITS:
-            return False
-        if not check(parts):
-            return True
-        if len(parts) == n:
-            if pos == len(digits):
-                found.append(parts)
-            return True
-        remaining = n - len(parts)
-        if len(digits) - pos < remaining:
-            return True
-        longest = 1 if digits[pos] == "0" else len(digits) - pos - (remaining - 1)
-        return all(walk(pos + width, (*parts, int(digits[pos : pos + width]))) for width in range(1, longest + 1))
-
-    complete = walk(0, ())
-    return Split(digits, found, exhausted=not complete)
-
-
-def group_totals(width: int, groups: int) -> Callable[[tuple[int, ...]], bool]:
-    """Constraint: in each consecutive group of ``width`` cells, the last is the sum of the others."""
-
-    def check(parts: tuple[int, ...]) -> bool:
-        k = len(parts)
-        if k == 0 or k % width or k > width * groups:
-            return True
-        group = parts[k - width : k]
-        return sum(group[:-1]) == group[-1]
-
-    return check
-
-
-def no_constraint(parts: tuple[int, ...]) -> bool:
-    return True
-
-
-def digits_of(raw: str) -> str | None:
-    """The digits of a run (spaces removed), or None when it is not a plain run of digits."""
-    s = re.sub(r"[ \u3000\xa0]+", "", norm(raw))
-    return s if s.isdigit() else None
-
-
-def run_digits(values: list) -> str | None:
-    """The digits of a row's value cells taken together, or None if any is not a plain run of digits."""
-    runs = [digits_of(v.cell.text) for v in values if not v.empty]
-    return "".join(runs) if runs and all(r is not None for r in runs) else None  # type: ignore[arg-type]
-
-
-def run_ref(values: list) -> str:
-    """The locator of a run's first cell (e.g. "line 10, char 1234")."""
-    return next((v.cell.ref for v in values if not v.empty), "")

@@ -8,7 +8,7 @@ from gongkai.celltable import MISSING, CellRecord, CellTable, FrameTemplate
 from gongkai.parse.align import LabelledRow, align_values, settle_ambiguous
 from gongkai.parse.cells import record_row
 from gongkai.parse.match import match_rows
-from gongkai.parse.runtogether import cuts, no_constraint, run_digits, run_ref
+from gongkai.parse.recover import NO_EVIDENCE, Evidence, Run, find_run, recover_table2
 from gongkai.parse.values import read_value
 from gongkai.report import TABLE2_COLUMNS, ParseIssue
 from gongkai.templates import table2_categories, table2_cells, table2_measures
@@ -17,9 +17,17 @@ SECTION = "二"
 
 
 def parse_table2(
-    rows: list[LabelledRow], fmt: str, issues: list[ParseIssue], *, run_together: bool = False
+    rows: list[LabelledRow],
+    fmt: str,
+    issues: list[ParseIssue],
+    *,
+    run_together: bool = False,
+    evidence: Evidence = NO_EVIDENCE,
 ) -> tuple[CellTable, set[str]]:
-    """Parse every category row of table 2; a category not found leaves its cells ``missing``."""
+    """Parse every category row of table 2; a category not found leaves its cells ``missing``.
+
+    With ``run_together``, rows whose cells ran together go to the recovery stage (:mod:`gongkai.parse.recover`).
+    """
     categories = table2_categories(fmt)
     lrows = [r for r in rows if r.is_data]
     cells: dict[tuple[str, str], CellRecord] = {}
@@ -28,12 +36,13 @@ def parse_table2(
     widths = {i: len(table2_measures(fmt, key)) for i, key in matched.items()}
     aligned = {i: align_values(lrows[i].values, n) for i, n in widths.items()}
     settle_ambiguous(lrows, aligned, widths)
+    runs: dict[str, Run] = {}
     for i, alignment in aligned.items():
         key, row = matched[i], lrows[i]
         used.update([s.cell.ref for s in row.labels])
         used.update([s.cell.ref for s in row.values])
-        if alignment.slots is None and run_together and (digits := run_digits(row.values)) is not None:
-            _split_category(key, digits, fmt, (row.line, run_ref(row.values)), cells, issues)
+        if alignment.slots is None and run_together and (run := find_run(key, row.values)) is not None:
+            runs[key] = run
             continue
         if alignment.slots is None:
             raw = " ".join(s.cell.text for s in row.values if not s.empty)
@@ -55,35 +64,16 @@ def parse_table2(
                     )
                 )
             cells[(key, measure.measure)] = rec
+    if runs:
+        measures = {k: [m.measure for m in table2_measures(fmt, k)] for k in runs}
+        for key, recs in recover_table2(runs, measures, evidence, issues).items():
+            cells.update({(key, m): r for m, r in zip(measures[key], recs, strict=True)})
     missing = [k for k in categories if k not in matched.values()]
     if missing and matched:
         issues.append(ParseIssue("error", SECTION, f"table 2 categories not found: {', '.join(missing)}", None))
     elif not matched:
         issues.append(ParseIssue("error", SECTION, "table 2 not found (no values in section 二)", None))
     return _table(cells, fmt), used
-
-
-def _split_category(
-    key: str, digits: str, fmt: str, where: tuple[int | None, str], cells, issues: list[ParseIssue]
-) -> None:
-    """Table 2 has no arithmetic within a row: a run of digits splits only when one cut is possible."""
-    line, ref = where
-    measures = table2_measures(fmt, key)
-    split = cuts(digits, len(measures), no_constraint)
-    if len(split.candidates) != 1:
-        issues.append(ParseIssue(
-            "error", SECTION,
-            f"{key}: run-together cells {digits} can be split into {len(measures)} numbers in "
-            f"{len(split.candidates)} ways and table 2 has no identity to choose; left unsplit, not guessed",
-            line,
-        ))  # fmt: skip
-        return
-    for measure, number in zip(measures, split.candidates[0], strict=True):
-        cells[(key, measure.measure)] = CellRecord(float(number), str(number), "inferred", line, ref)
-    issues.append(ParseIssue(
-        "info", SECTION, f"{key}: run-together cells {digits} split as "
-        f"{'|'.join(map(str, split.candidates[0]))}: the only way to write them without leading zeros", line,
-    ))  # fmt: skip
 
 
 @cache

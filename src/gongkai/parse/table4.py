@@ -8,7 +8,7 @@ from gongkai.celltable import MISSING, CellRecord, CellTable, FrameTemplate
 from gongkai.parse.align import LabelledRow, Slot, align_values
 from gongkai.parse.cells import record_row
 from gongkai.parse.normalize import norm
-from gongkai.parse.runtogether import cuts, group_totals, run_digits, run_ref
+from gongkai.parse.recover import NO_EVIDENCE, Evidence, find_run, recover_table4
 from gongkai.report import TABLE4_COLUMNS, ParseIssue
 from gongkai.templates import table4_cells
 
@@ -18,7 +18,12 @@ _OUTCOME_WORDS = ("维持", "纠正", "审结")
 
 
 def parse_table4(
-    rows: list[LabelledRow], issues: list[ParseIssue], *, run_together: bool = False
+    rows: list[LabelledRow],
+    issues: list[ParseIssue],
+    *,
+    run_together: bool = False,
+    fmt: str = "2021",
+    evidence: Evidence = NO_EVIDENCE,
 ) -> tuple[CellTable, set[str]]:
     """Parse the 15 cells; an extra unlabelled cell at the end of the row is dropped with a note."""
     template = table4_cells()
@@ -41,8 +46,9 @@ def parse_table4(
         alignment_slots, extras = by_header
     elif alignment is not None and alignment.slots is not None:
         alignment_slots, extras = alignment.slots, []
-    elif run_together and (digits := run_digits(values)) is not None:
-        return _split_row(digits, line, run_ref(values), issues), used
+    elif run_together and (run := find_run("", values)) is not None:
+        recovered = recover_table4(run, fmt, evidence, issues)
+        return _table(recovered or [None] * n), used
     elif (trimmed := _trim(values, n + 1)) is not None:
         alignment_slots, extras = list(trimmed[:n]), [trimmed[-1]]
     else:
@@ -94,25 +100,6 @@ def _by_header_columns(
     if any(c is None for c in chosen) or any(s.col < first for s in outside):
         return None
     return chosen, outside
-
-
-def _split_row(digits: str, line: int | None, ref: str, issues: list[ParseIssue]) -> CellTable:
-    """Recover the 15 cells of a run of digits by the three proceeding totals (t4.proceeding_total)."""
-    n = len(table4_cells())
-    split = cuts(digits, n, group_totals(5, 3))
-    if len(split.candidates) != 1:
-        issues.append(ParseIssue(
-            "error", SECTION,
-            f"table 4 row: run-together cells {digits} fit the proceeding totals in {len(split.candidates)} ways; "
-            "left unsplit, not guessed", line,
-        ))  # fmt: skip
-        return _table([None] * n)
-    cut = split.candidates[0]
-    issues.append(ParseIssue(
-        "info", SECTION, f"table 4 row: run-together cells {digits} split as {'|'.join(map(str, cut))}: the only "
-        "split in which each proceeding's total is the sum of its outcomes (t4.proceeding_total)", line,
-    ))  # fmt: skip
-    return _table([CellRecord(float(v), str(v), "inferred", line, ref) for v in cut])
 
 
 def _trim(values: list[Slot], width: int) -> list[Slot] | None:

@@ -1,4 +1,4 @@
-"""The rule catalogue and the identity definitions, loaded from the CSV files beside this module."""
+"""The rule catalogue (``rules.csv``); the identities are the templates' (:mod:`gongkai.templates.identities`)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from gongkai.datafiles import package_csv
+from gongkai.templates.identities import Identity, identities
+
+__all__ = ["Identity", "Rule", "identities", "rules", "severity"]
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -21,23 +24,6 @@ class Rule:
     description_en: str
 
 
-@dataclass(frozen=True)
-class Identity:
-    """A linear identity ``sum(lhs) = sum(rhs)`` evaluated once per slice of a table.
-
-    ``iterate`` says which axis is walked (``row`` or ``column``); ``lhs`` and
-    ``rhs`` are keys (``*`` globs allowed) along the other axis. ``iter_field``
-    says whether the walked key is reported as the finding's row or column.
-    """
-
-    rule: str
-    table: int
-    iterate: str
-    iter_field: str
-    lhs: tuple[str, ...]
-    rhs: tuple[str, ...]
-
-
 @cache
 def rules() -> dict[str, Rule]:
     """All rules by id, in catalogue order."""
@@ -46,22 +32,6 @@ def rules() -> dict[str, Rule]:
     if bad:
         raise ValueError(f"rules.csv: unknown severity for {bad}")
     return out
-
-
-@cache
-def identities() -> tuple[Identity, ...]:
-    """The table identities 1–4 of the format README."""
-    return tuple(
-        Identity(
-            rule=r["rule"],
-            table=int(r["table"]),
-            iterate=r["iterate"],
-            iter_field=r["iter_field"],
-            lhs=tuple(r["lhs"].split(";")),
-            rhs=tuple(r["rhs"].split(";")),
-        )
-        for r in package_csv(__package__, "identities.csv")
-    )
 
 
 def severity(rule_id: str) -> str:

@@ -6,8 +6,8 @@ converted to numbers and status codes in one go, and rules that are the same
 arithmetic for every report (identities, negative counts, blank tables) can be
 evaluated on the whole array at once. Each report still gets its own
 :class:`~gongkai.rules.grids.Grid` (views into the arrays), so per-report rules
-read it exactly as before. A report whose table is a DataFrame goes through
-:func:`~gongkai.rules.grids.build_grid` and is copied into its slice.
+read it exactly as before. The records are the only input: a report without a
+table (None) has an all-missing grid.
 """
 
 from __future__ import annotations
@@ -16,21 +16,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
-from typing import Any
 
 import numpy as np
 
-from gongkai.celltable import CellRecord, CellTable, FrameTemplate
+from gongkai.celltable import CellTable, FrameTemplate
 from gongkai.report import Report
 from gongkai.rules.grids import (
+    INFERRED,
     MISSING,
     NUMBER,
+    SET_ASIDE,
     STATUS_CODES,
     UNKNOWN_STATUS,
     Grid,
     ReportGrids,
     axes,
-    build_grid,
     detect_format,
     detect_formats,
 )
@@ -74,59 +74,85 @@ class _StatusCodes(dict):
 _CODES = _StatusCodes(STATUS_CODES)
 
 
-class RecordField(Sequence):
-    """One field of a table's records by cell position (the raw text or the source line), without copying."""
-
-    __slots__ = ("field", "records")
-
-    def __init__(self, records: Sequence[CellRecord], field: int) -> None:
-        self.records = records
-        self.field = field
-
-    def __len__(self) -> int:
-        return len(self.records)
-
-    def __getitem__(self, p: int) -> Any:
-        return self.records[p][self.field]
-
-
 @dataclass
 class GridBatch:
     """Per table, the values and status codes of every report (report × row × column), and each report's grids."""
 
-    values: dict[int, np.ndarray]  # float, NaN unless the cell is a number
+    values: dict[int, np.ndarray]  # float, NaN unless the cell is a number (or inferred)
     status: dict[int, np.ndarray]  # int8 status codes
     reports: list[ReportGrids]
+    relied: dict[int, dict[str, np.ndarray]]  # per table, evidence → the cells cut by it (report × row × column)
+
+    def numeric(self, table: int) -> np.ndarray:
+        """The cells that take part in arithmetic: numbers and cells cut from run-together digits."""
+        status = self.status[table]
+        return (status == NUMBER) | (status == INFERRED)
 
     def __len__(self) -> int:
         return len(self.reports)
 
 
 def _fill_from_records(
-    values: np.ndarray,
-    status: np.ndarray,
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray],
     grids: list[Grid | None],
     table: int,
     template: FrameTemplate,
     members: list[tuple[int, CellTable]],
+    relied: dict[str, np.ndarray],
 ) -> None:
-    """Place the records of every report sharing ``template`` in their slices, and give each its grid."""
+    """Place the records of every report sharing ``template`` in their slices, and give each its grid.
+
+    ``arrays``: the batch's values, status codes and usable cells (numbers and inferred cells that no
+    set-aside evidence chose) for this table, filled in place.
+    """
+    values, status, usable = arrays
     ax = axes(table)
     (gr, gc), order, pos = _places(template, table)
     n_cells = len(template)
+    with_cuts: list[bool] = [False] * len(members)
     if n_cells:
         flat = list(chain.from_iterable(c.records for _, c in members))
         shape = (len(members), n_cells)
         vals = np.array(list(map(_VALUE, flat)), dtype=float).reshape(shape)[:, order]  # None becomes NaN
         codes = np.fromiter(map(_CODES.__getitem__, map(_STATUS, flat)), np.int8, len(flat))
         codes = codes.reshape(shape)[:, order]
-        codes[(codes == NUMBER) & np.isnan(vals)] = UNKNOWN_STATUS
+        inferred = codes == INFERRED
+        numeric = (codes == NUMBER) | inferred
+        codes[numeric & np.isnan(vals)] = UNKNOWN_STATUS
+        numeric &= ~np.isnan(vals)
         at = np.array([k for k, _ in members])[:, None]
         status[at, gr, gc] = codes
-        values[at, gr, gc] = np.where(codes == NUMBER, vals, np.nan)
-    for k, cells in members:
-        records = cells.records
-        grids[k] = Grid(ax, values[k], status[k], pos, RecordField(records, 1), RecordField(records, 3), records)
+        values[at, gr, gc] = np.where(numeric, vals, np.nan)
+        usable[at, gr, gc] = numeric
+        with_cuts = inferred.any(axis=1).tolist()
+    for m, (k, cells) in enumerate(members):
+        grid_relied = _relied(cells, pos, k, values.shape, relied) if with_cuts[m] else {}
+        for evidence in SET_ASIDE:
+            if evidence in grid_relied:
+                usable[k] &= ~grid_relied[evidence]
+        grids[k] = Grid(ax, values[k], status[k], pos, cells.records, usable[k], grid_relied)
+
+
+def _relied(
+    cells: CellTable, pos: np.ndarray, k: int, shape: tuple[int, ...], relied: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Mark, in the batch's ``relied`` masks, the cells of report ``k`` whose cut some evidence chose."""
+    out: dict[str, np.ndarray] = {}
+    for p, record in enumerate(cells.records):
+        if record.cell_status != "inferred" or record.inferred_by in ("", "digits"):
+            continue
+        ij = np.nonzero(pos == p)
+        for evidence in record.inferred_by.split(";"):
+            if evidence not in relied:
+                relied[evidence] = np.zeros(shape, dtype=bool)
+            relied[evidence][k][ij] = True
+            out[evidence] = relied[evidence][k]
+    return out
+
+
+_NO_CELLS = {t: np.full((len(axes(t).rows), len(axes(t).cols)), -1, dtype=np.int32) for t in TABLES}
+for _pos in _NO_CELLS.values():
+    _pos.flags.writeable = False
 
 
 def batch_grids(reports: Sequence[Report]) -> GridBatch:
@@ -135,11 +161,13 @@ def batch_grids(reports: Sequence[Report]) -> GridBatch:
     values: dict[int, np.ndarray] = {}
     status: dict[int, np.ndarray] = {}
     per_table: dict[int, list[Grid | None]] = {}
+    relied: dict[int, dict[str, np.ndarray]] = {}
     for table in TABLES:
         ax = axes(table)
         shape = (n, len(ax.rows), len(ax.cols))
         v = values[table] = np.full(shape, np.nan)
         s = status[table] = np.full(shape, MISSING, dtype=np.int8)
+        usable = np.zeros(shape, dtype=bool)
         grids: list[Grid | None] = [None] * n
         groups: dict[FrameTemplate, list[tuple[int, CellTable]]] = {}
         for k, report in enumerate(reports):
@@ -147,19 +175,17 @@ def batch_grids(reports: Sequence[Report]) -> GridBatch:
             if cells is not None:
                 groups.setdefault(cells.template, []).append((k, cells))
                 continue
-            g = build_grid(getattr(report, f"table{table}"), table)
-            v[k] = g.values
-            s[k] = g.status
-            grids[k] = Grid(ax, v[k], s[k], g.pos, g.raw, g.lines, refs=g.refs)
+            grids[k] = Grid(ax, v[k], s[k], _NO_CELLS[table], (), usable[k])
+        relied[table] = {}
         for template, members in groups.items():
-            _fill_from_records(v, s, grids, table, template, members)
+            _fill_from_records((v, s, usable), grids, table, template, members, relied[table])
         per_table[table] = grids
     out = []
     for k, report in enumerate(reports):
         t2, t3, t4 = (per_table[t][k] for t in TABLES)
         formats = detect_formats(report, t2, t3)  # type: ignore[arg-type]
         out.append(ReportGrids(detect_format(report, t2, t3), t2, t3, t4, formats))  # type: ignore[arg-type]
-    return GridBatch(values, status, out)
+    return GridBatch(values, status, out, relied)
 
 
 def report_grids(report: Report) -> ReportGrids:

@@ -7,10 +7,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from gongkai.rules.catalog import Identity, identities
 from gongkai.rules.gridbatch import GridBatch
-from gongkai.rules.grids import NUMBER, Grid, axes, keys_for
+from gongkai.rules.grids import INFERRED, NUMBER, Grid, axes
 from gongkai.rules.results import Collector
+from gongkai.templates.identities import Identity, identities, resolve, spelled
 
 TABLE_NAMES = {2: "表二", 3: "表三", 4: "表四"}
 
@@ -25,10 +25,8 @@ def _plan(
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], np.ndarray, np.ndarray]:
     """The term keys (lhs, rhs), the slice keys and their grid positions (slices, terms): the same for
     every report of a format, so worked out once per format rather than once per report."""
-    term_axis = "column" if ident.iterate == "row" else "row"
-    lhs = keys_for(ident.table, fmt, term_axis, ident.lhs)
-    rhs = keys_for(ident.table, fmt, term_axis, ident.rhs)
-    slices = keys_for(ident.table, fmt, ident.iterate, ("*",))
+    term_axis = ident.term_axis
+    lhs, rhs, slices = resolve(ident, fmt)
     ax = axes(ident.table)
     t_index = ax.col_index if term_axis == "column" else ax.row_index
     s_index = ax.row_index if ident.iterate == "row" else ax.col_index
@@ -77,7 +75,11 @@ def _evaluate(
     n_l = len(lhs)
     actual = vals[:, :, :n_l].sum(axis=2)
     expected = vals[:, :, n_l:].sum(axis=2)
-    ok_cells = stat == NUMBER
+    ok_cells = (stat == NUMBER) | (stat == INFERRED)
+    relied = batch.relied[ident.table].get(ident.rule)
+    if relied is not None:  # cells whose cut this identity chose: it cannot also judge them
+        cut_by = relied[ix] if ident.iterate == "row" else relied[ix].transpose(0, 2, 1)
+        ok_cells &= ~cut_by
     assessable = ok_cells.all(axis=2)
     fails = assessable & (np.abs(actual - expected) > 1e-6)
     flagged = fails | ~assessable
@@ -101,6 +103,16 @@ def _describe(grid: Grid, key: str, terms: Sequence[str], row_wise: bool) -> lis
     if row_wise:
         return [grid.describe(key, t) for t in terms]
     return [grid.describe(t, key) for t in terms]
+
+
+def _not_assessable(where: str, grid: Grid, key: str, bad_terms: Sequence[str], row_wise: bool) -> str:
+    """Why a slice is not assessable: cells that are not numbers, or cells whose cut the identity chose."""
+    cells = [(key, t) if row_wise else (t, key) for t in bad_terms]
+    cut = sum(grid.cell_status(r, c) == "inferred" for r, c in cells) if grid.relied else 0
+    if cut == 0:
+        return f"{where}: {len(cells)} cell(s) not a number, identity not assessable"
+    other = f" and {len(cells) - cut} cell(s) not a number" if cut < len(cells) else ""
+    return f"{where}: {cut} cell(s) cut from run-together digits by this identity{other}, identity not assessable"
 
 
 def _findings(
@@ -133,7 +145,7 @@ def _findings(
                 table=ident.table,
                 row=row,
                 column=column,
-                message=f"{where}: {len(bad)} cell(s) not a number, identity not assessable",
+                message=_not_assessable(where, grid, key, bad_terms, row_wise),
                 evidence="; ".join(bad),
                 into=into,
             )
@@ -155,8 +167,8 @@ def _findings(
             expected=e,
             actual=a,
             message=(
-                f"{where}: {' + '.join(ident.lhs)} = {_fmt(a)} but {' + '.join(ident.rhs)} = {_fmt(e)}"
-                f" (difference {_fmt(a - e)})"
+                f"{where}: {' + '.join(spelled(ident.lhs))} = {_fmt(a)} but "
+                f"{' + '.join(spelled(ident.rhs))} = {_fmt(e)} (difference {_fmt(a - e)})"
             ),
             evidence=cells,
             into=into,

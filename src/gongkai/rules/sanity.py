@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from gongkai.rules.gridbatch import TABLES, GridBatch
-from gongkai.rules.grids import NUMBER, ReportGrids, axes
+from gongkai.rules.grids import MISSING, ReportGrids, axes
 from gongkai.rules.identities import TABLE_NAMES
 from gongkai.rules.results import Collector
 
@@ -23,7 +23,7 @@ def check_negative(batch: GridBatch, report_ids: Sequence[str], out: Collector) 
     found: list[list[tuple]] = [[] for _ in report_ids]
     for table in TABLES:
         values = batch.values[table]
-        numbers = batch.status[table] == NUMBER
+        numbers = batch.numeric(table)
         if table == 2:
             for m in SIGNED_MEASURES:
                 numbers[:, :, axes(2).col_index[m]] = False
@@ -49,7 +49,9 @@ def check_negative(batch: GridBatch, report_ids: Sequence[str], out: Collector) 
 
 
 def check_blank_tables(grids: ReportGrids, report_id: str, out: Collector, has_number: Sequence[bool]) -> None:
-    """A table without a single number cell is reported (blank, dashes or not found at all).
+    """A table without a single number (or inferred) cell is reported: blank, dashes or text.
+
+    A table the parser did not find at all (every cell missing) is already a parse error, not also a finding.
 
     ``has_number``: for tables 2, 3 and 4, whether the table holds a number cell (see :func:`numbers_present`).
     """
@@ -58,8 +60,10 @@ def check_blank_tables(grids: ReportGrids, report_id: str, out: Collector, has_n
         if present:
             continue
         g = grids.grid(table)
-        found = int((g.pos >= 0).sum())
-        why = "not found in the report" if found == 0 else f"all {found} cells are blank, dash or text"
+        found = int(((g.pos >= 0) & (g.status != MISSING)).sum())
+        if found == 0:
+            continue  # lost by the parser: reported as a parse error
+        why = f"all {found} cells are blank, dash or text"
         out.result(
             report_id,
             "sanity.blank_table",
@@ -71,5 +75,5 @@ def check_blank_tables(grids: ReportGrids, report_id: str, out: Collector, has_n
 
 def numbers_present(batch: GridBatch) -> list[tuple[bool, ...]]:
     """Per report, whether each of tables 2, 3 and 4 holds at least one number cell."""
-    per_table = [(batch.status[t] == NUMBER).any(axis=(1, 2)).tolist() for t in TABLES]
+    per_table = [batch.numeric(t).any(axis=(1, 2)).tolist() for t in TABLES]
     return list(zip(*per_table, strict=True))

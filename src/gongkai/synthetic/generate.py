@@ -19,12 +19,14 @@ import pandas as pd
 
 from gongkai.report import TABLE2_COLUMNS, TABLE3_COLUMNS, TABLE4_COLUMNS
 from gongkai.templates import table2_cells, table3_columns, table3_rows, table4_cells
+from gongkai.templates.identities import group_keys
 
 Status = Literal["number", "blank", "dash"]
 Value = int | Decimal | None
 
 APPLICANTS = tuple(c.key for c in table3_columns() if c.key != "total")
 ORGANIZATIONS = tuple(c.key for c in table3_columns() if c.group == "法人或其他组织")
+COUNT_ROWS = group_keys("count_rows")  # 新收, 上年结转, 总计, 结转下年度
 PROCEEDINGS = tuple(dict.fromkeys(c.proceeding for c in table4_cells()))
 OUTCOMES = ("upheld", "corrected", "other", "pending")
 DASH_MARKS = ("/", "-", "—")
@@ -182,7 +184,7 @@ def _column_size(rng: random.Random, applicant: str) -> int:
 
 def _table3(rng: random.Random, fmt: str) -> dict[tuple[str, str], TruthCell]:
     rows = tuple(r.key for r in table3_rows(fmt))
-    outcomes = tuple(k for k in rows if k not in ("new_received", "carried_over", "total_processed", "carried_forward"))
+    outcomes = tuple(k for k in rows if k not in COUNT_ROWS)
     cols = {a: _column(rng, fmt, outcomes, _column_size(rng, a)) for a in APPLICANTS}
     out: dict[tuple[str, str], TruthCell] = {}
     for row in rows:
@@ -209,7 +211,7 @@ def identity_violations(tables: SyntheticTables) -> list[str]:
     """Identities of the format README that fail (cells not all numbers are skipped)."""
     t3, t4 = tables.table3, tables.table4
     rows = [r.key for r in table3_rows(tables.fmt)]
-    outcomes = [r for r in rows if r not in ("new_received", "carried_over", "total_processed", "carried_forward")]
+    outcomes = [r for r in rows if r not in COUNT_ROWS]
     cols = [c.key for c in table3_columns()]
     bad: list[str] = []
 
@@ -221,7 +223,7 @@ def identity_violations(tables: SyntheticTables) -> list[str]:
         if v is not None and sum(v[:-1]) != v[-1]:
             bad.append(f"table3 row total {r}")
     for c in cols:
-        v = vals([t3[(k, c)] for k in ("new_received", "carried_over", "total_processed", "carried_forward")])
+        v = vals([t3[(k, c)] for k in COUNT_ROWS])
         if v is not None and v[0] + v[1] != v[2] + v[3]:
             bad.append(f"table3 column balance {c}")
         v = vals([t3[(k, c)] for k in outcomes] + [t3[("total_processed", c)]])
@@ -298,7 +300,7 @@ def _float(value: Value) -> float:
 def table2_frame(tables: SyntheticTables) -> pd.DataFrame:
     """Truth of table 2 with the columns of ``Report.table2`` (source_line NA)."""
     records = [
-        (c.item, c.category, c.measure, c.unit, _float(t.value), t.raw, t.status, pd.NA, "")
+        (c.item, c.category, c.measure, c.unit, _float(t.value), t.raw, t.status, pd.NA, "", "")
         for c in table2_cells(tables.fmt)
         for t in [tables.table2[(c.category, c.measure)]]
     ]
@@ -326,16 +328,16 @@ def table3_frame(tables: SyntheticTables, *, with_subtotal: bool = False) -> pd.
         for col in table3_columns():
             if with_subtotal and col.key == ORGANIZATIONS[0]:
                 sub = tables.subtotal(row.key)
-                records.append((row.key, SUBTOTAL, sub.value, sub.raw, sub.status, pd.NA, ""))
+                records.append((row.key, SUBTOTAL, sub.value, sub.raw, sub.status, pd.NA, "", ""))
             t = tables.table3[(row.key, col.key)]
-            records.append((row.key, col.key, t.value, t.raw, t.status, pd.NA, ""))
+            records.append((row.key, col.key, t.value, t.raw, t.status, pd.NA, "", ""))
     return _int_frame(records, TABLE3_COLUMNS)
 
 
 def table4_frame(tables: SyntheticTables) -> pd.DataFrame:
     """Truth of table 4 with the columns of ``Report.table4``."""
     records = [
-        (c.proceeding, c.outcome, t.value, t.raw, t.status, pd.NA, "")
+        (c.proceeding, c.outcome, t.value, t.raw, t.status, pd.NA, "", "")
         for c in table4_cells()
         for t in [tables.table4[(c.proceeding, c.outcome)]]
     ]
