@@ -30,6 +30,7 @@ def _summary(result: BuildResult, out_dir: Path) -> str:
         unresolved = reports[reports["division_code"].isna() & reports["issuer"].notna()]["issuer"].unique()
         if len(unresolved):
             lines.append("  issuers without a region: " + ", ".join(unresolved))
+    lines += [f"  {p}" for p in result.manifest_problems]
     bad = reports[reports["status"] != "ok"]
     for _, r in bad.iterrows():
         lines.append(f"  {r['status']:<8}{r['report_id']}: {r['message']}")

@@ -33,6 +33,7 @@ _HEADING_TAIL = re.compile(r"(?:及改进情况|的事项|事项|情况)?")
 _SENTENCE = re.compile(r"[^。]*。")
 _TABLE_SECTIONS = ("二", "三", "四")
 MAX_SPLITS = 200_000
+MAX_DIGITS = 18  # no cell of a cut is longer: a count that size is not one (and int() of 4,300+ digits raises)
 
 
 def looks_run_together(lines: list[TextLine]) -> bool:
@@ -166,7 +167,7 @@ def cuts(digits: str, n: int, check: Callable[[tuple[int, ...]], bool]) -> Split
         remaining = n - len(parts)
         if len(digits) - pos < remaining:
             return True
-        longest = 1 if digits[pos] == "0" else len(digits) - pos - (remaining - 1)
+        longest = 1 if digits[pos] == "0" else min(len(digits) - pos - (remaining - 1), MAX_DIGITS)
         return all(walk(pos + width, (*parts, int(digits[pos : pos + width]))) for width in range(1, longest + 1))
 
     complete = walk(0, ())

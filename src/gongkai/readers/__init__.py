@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 from gongkai.readers.base import SourceDocument, UnreadableSource
 from gongkai.readers.docx import read_docx
 from gongkai.readers.html import read_html
+from gongkai.readers.invisible import strip_invisible
 from gongkai.readers.pdf import read_pdf
 from gongkai.readers.text import read_text
 
@@ -39,10 +41,21 @@ def read_source(path: Path) -> SourceDocument:
     if reader is None:
         raise UnreadableSource(f"unsupported file type {path.suffix or '(none)'!r}", sha256=sha256)
     try:
-        return reader(path, data, sha256)
+        doc = reader(path, data, sha256)
     except UnreadableSource as exc:
         exc.sha256 = sha256
         raise
+    except MemoryError:
+        raise
+    except Exception as exc:  # a library failing on malformed content: the file is unreadable, never a crash
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        raise UnreadableSource(
+            f"the {path.suffix.lower()} reader failed: {type(exc).__name__}: {exc} "
+            f"(at {Path(where.filename).name}:{where.lineno})",
+            sha256=sha256,
+        ) from exc
+    strip_invisible(doc)
+    return doc
 
 
 __all__ = ["READERS", "SourceDocument", "UnreadableSource", "read_source", "supported_suffixes"]

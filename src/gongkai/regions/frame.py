@@ -8,7 +8,7 @@ from os import PathLike
 
 import pandas as pd
 
-from gongkai.regions.dataset import vintage
+from gongkai.regions.dataset import available_years, vintage
 from gongkai.regions.resolve import Resolution, explain_issuer, resolve_code
 
 FRAME_COLUMNS = ["issuer", "province", "city", "county", "division_code", "level", "resolved", "note"]
@@ -38,6 +38,17 @@ def _override(issuer: str, code: object, year: int | None) -> Resolution:
     return Resolution(issuer, region, note, "override")
 
 
+def _outside_dataset(year: int | None) -> str | None:
+    """Why ``year`` has no division vintage (a year before the dataset starts, e.g. a misread 0024), or None.
+
+    Years after the dataset use its latest vintage, as :func:`vintage` does.
+    """
+    first = available_years()[0]
+    if year is not None and year < first:
+        return f"year {year} is before the division dataset (it starts in {first}): region not resolved"
+    return None
+
+
 def regions_frame(
     issuers: Iterable[str],
     overrides: Mapping[str, str] | None = None,
@@ -47,13 +58,18 @@ def regions_frame(
     """One row per issuer, in input order; unresolved issuers stay, with a note saying why.
 
     ``overrides`` maps an issuer to a 6-digit division code that wins over name resolution; blank
-    codes are ignored, and a code not in the dataset leaves the issuer unresolved with a note.
+    codes are ignored, and a code not in the dataset leaves the issuer unresolved with a note. A year
+    before the dataset leaves every issuer unresolved with a note saying so (never an exception).
     """
     overrides = overrides or {}
+    outside = _outside_dataset(year)
     rows = []
     for issuer in issuers:
         code = overrides.get(issuer)
-        res = explain_issuer(issuer, year=year) if _is_blank(code) else _override(issuer, code, year)
+        if outside:
+            res = Resolution(issuer, None, outside)
+        else:
+            res = explain_issuer(issuer, year=year) if _is_blank(code) else _override(issuer, code, year)
         reg = res.region
         rows.append(
             {
