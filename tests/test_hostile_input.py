@@ -239,3 +239,21 @@ def test_read_report_records_an_internal_error_instead_of_raising(tmp_path, monk
 
 def test_table_cells_stay_a_frame(tmp_path):
     assert isinstance(read_report(RAW / "jincheng_2024.txt").table3, pd.DataFrame)
+
+
+def test_a_library_warning_becomes_a_message_of_the_report(tmp_path, monkeypatch, recwarn):
+    import warnings
+
+    from gongkai import readers
+
+    def warning_reader(path, data, sha256):
+        warnings.warn("odd markup ignored", UserWarning, stacklevel=1)
+        warnings.warn("odd markup ignored", UserWarning, stacklevel=1)
+        return readers.read_text(path, data, sha256)
+
+    monkeypatch.setitem(readers.READERS, ".txt", warning_reader)
+    report = read_report(RAW / "jincheng_2024.txt")
+    found = [i for i in report.issues if "odd markup ignored" in i.message]
+    assert [(i.severity, i.section) for i in found] == [("warning", "file")]  # once, in the report
+    assert "(UserWarning)" in found[0].message
+    assert not [w for w in recwarn.list if "odd markup" in str(w.message)]  # not on the terminal
