@@ -176,3 +176,21 @@ def test_a_decoded_name_never_takes_the_id_of_another_file(tmp_path):
     assert ids[0] == ("晋城.txt", None)
     assert ids[1][0] != "晋城.txt" and "\\x" in ids[1][0]
     assert readable_name("plain.txt") == ("plain.txt", None)
+
+
+def test_check_reads_a_broken_manifest_beside_the_file(tmp_path, capsys):
+    from gongkai.cli import main
+
+    raw = _raw(tmp_path, 'file,series_id\njincheng_2024.txt,"jincheng\n')  # unbalanced quote
+    assert main(["check", str(raw / "jincheng_2024.txt")]) == 0
+    assert "manifest.csv line 2: an unbalanced quote; this line is ignored" in capsys.readouterr().err
+
+
+def test_build_summary_lists_manifest_problems_that_name_no_file(tmp_path, capsys):
+    from gongkai.cli import main
+
+    raw = _raw(tmp_path, "file,year\nmissing.txt,2024\nmissing.txt,2023\n")
+    assert main(["build", str(raw), str(tmp_path / "out")]) == 0
+    assert (
+        "manifest.csv line 3: missing.txt is already listed on line 2; this line is ignored" in capsys.readouterr().out
+    )

@@ -52,6 +52,11 @@ def load_manifest(raw_dir: Path) -> tuple[pd.DataFrame, list[ManifestProblem]]:
     path = raw_dir / MANIFEST_NAME
     if not path.exists():
         return _empty(), []
+    return load_manifest_file(path)
+
+
+def load_manifest_file(path: Path) -> tuple[pd.DataFrame, list[ManifestProblem]]:
+    """:func:`load_manifest` of a manifest at any path."""
     try:
         text, notes = _decode(path.read_bytes())
     except (UnicodeDecodeError, ValueError) as exc:
