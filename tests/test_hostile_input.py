@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gongkai import read_report
 from gongkai.readers import read_source
@@ -254,3 +256,28 @@ def test_a_library_warning_becomes_a_message_of_the_report(tmp_path, monkeypatch
     assert [(i.severity, i.section) for i in found] == [("warning", "file")]  # once, in the report
     assert "(UserWarning)" in found[0].message
     assert not [w for w in recwarn.list if "odd markup" in str(w.message)]  # not on the terminal
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), fmt=st.sampled_from(["2019", "2021"]), pick=st.integers(0, 10_000))
+def test_dropping_any_value_cell_of_a_web_table_never_shifts_a_value(tmp_path_factory, seed, fmt, pick):
+    """Property: remove one value <td> from any row of any table of a synthetic web report; every cell read is
+    still its true value, and the damaged row is missing and reported (an error in its section)."""
+    rng = random.Random(seed)
+    tables = random_tables(rng, fmt, blank_rate=0.0, dash_rate=0.0, consistent=True)
+    html = render(tables, "html_table", issuer="某县人民政府", year=2024, rng=rng)
+    value_cells = [m for m in re.finditer(r"<td[^>]*>(?:<[^>]+>)*\s*\d+\s*(?:</[^>]+>)*</td>", html)]
+    drop = value_cells[pick % len(value_cells)]
+    path = tmp_path_factory.mktemp("drop") / "drop.html"
+    path.write_text(html[: drop.start()] + html[drop.end() :], encoding="utf-8")
+    report = read_report(path)
+    keys_of = {"table2": ["category", "measure"], "table3": ["row", "applicant"], "table4": ["proceeding", "outcome"]}
+    for name, keys in keys_of.items():
+        frame, truth = getattr(report, name), getattr(tables, name)
+        for key, value, status in zip(
+            frame[keys].itertuples(index=False, name=None), frame["value"], frame["cell_status"], strict=True
+        ):
+            if status == "number" and key in truth:
+                assert float(value) == float(truth[key].value), (name, key)
+    assert report.status == "partial"
+    assert any(i.severity == "error" and i.section in {"二", "三", "四"} for i in report.issues)
