@@ -19,6 +19,7 @@ from gongkai.dataset.tables import all_tables
 from gongkai.dataset.write import write_table
 from gongkai.parse.report import read_report
 from gongkai.report import ParseIssue, Report
+from gongkai.review import JUDGEMENT_FILES, Judgements
 from gongkai.rules import audit_all
 
 
@@ -31,12 +32,14 @@ class BuildResult:
 
 
 def input_files(raw_dir: Path) -> list[Path]:
-    """Every file under ``raw_dir`` (recursively) except the manifest and hidden files, in a stable order."""
+    """Every file under ``raw_dir`` (recursively) except the manifest, the researcher's judgement files
+    (corrections.csv, reviews.csv at the top) and hidden files, in a stable order."""
     return sorted(
         p
         for p in raw_dir.rglob("*")
         if p.is_file()
         and p.name != MANIFEST_NAME
+        and p.relative_to(raw_dir).as_posix() not in JUDGEMENT_FILES
         and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
     )
 
@@ -108,6 +111,8 @@ def build(raw_dir: Path, out_dir: Path | None = None, *, progress: bool = True) 
             reports.append(report)
             parsed()
     unplaced = attach_problems(reports, manifest_problems)
+    judgements = Judgements.read(raw_dir)  # issue 15: the researcher's corrections, before the audit
+    reports = judgements.correct(reports)
     tables = all_tables(reports)
     regions = region_columns(reports, manifest)
     series = series_column(reports, manifest)
@@ -115,6 +120,7 @@ def build(raw_dir: Path, out_dir: Path | None = None, *, progress: bool = True) 
     tables["reports"] = base.join(regions).join(series).reset_index(drop=True)
     audit = audit_all(reports, manifest.reset_index() if len(manifest) else None)
     tables.update(findings=audit.findings, claims=audit.claims, checks=audit.checks)
+    tables.update(judgements.review(audit.findings, (r.report_id for r in reports)))  # issue 15: verdicts
     result = BuildResult(reports, tables, manifest_problems=unplaced)
     if out_dir is not None:
         for name, df in tables.items():
