@@ -15,6 +15,7 @@ from tqdm import tqdm
 from gongkai.dataset.enrich import region_columns, series_column
 from gongkai.dataset.ids import report_ids
 from gongkai.dataset.manifest import MANIFEST_NAME, ManifestProblem, attach_problems, load_manifest
+from gongkai.dataset.package import write_package
 from gongkai.dataset.tables import all_tables
 from gongkai.dataset.write import write_table
 from gongkai.parse.report import read_report
@@ -125,4 +126,5 @@ def build(raw_dir: Path, out_dir: Path | None = None, *, progress: bool = True) 
     if out_dir is not None:
         for name, df in tables.items():
             result.written += write_table(df, out_dir, name)
+        result.written += write_package(out_dir)
     return result
