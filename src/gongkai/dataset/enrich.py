@@ -6,7 +6,7 @@ import pandas as pd
 
 from gongkai.regions import overrides_from_manifest, regions_frame
 from gongkai.report import Report
-from gongkai.rules.series import manifest_overrides, series_id
+from gongkai.rules.series import assign_series, manifest_overrides
 
 REGION_COLUMNS = ["province", "city", "county", "division_code", "region_level", "region_note"]
 
@@ -41,4 +41,5 @@ def region_columns(reports: list[Report], manifest: pd.DataFrame) -> pd.DataFram
 def series_column(reports: list[Report], manifest: pd.DataFrame) -> pd.Series:
     """The series id (same body across years) of each report; the manifest's ``series_id`` wins."""
     overrides = manifest_overrides(manifest.reset_index()) if len(manifest) else {}
-    return pd.Series({r.report_id: series_id(r, overrides) for r in reports}, dtype="string", name="series_id")
+    ids = assign_series(reports, overrides).ids
+    return pd.Series(dict(zip((r.report_id for r in reports), ids, strict=True)), dtype="string", name="series_id")
