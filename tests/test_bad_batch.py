@@ -194,3 +194,12 @@ def test_build_summary_lists_manifest_problems_that_name_no_file(tmp_path, capsy
     assert (
         "manifest.csv line 3: missing.txt is already listed on line 2; this line is ignored" in capsys.readouterr().out
     )
+
+
+def test_every_region_lookup_of_a_year_before_the_dataset_answers_instead_of_raising():
+    from gongkai.regions import explain_issuer, resolve_code
+
+    res = explain_issuer("晋城市人民政府", year=24)
+    assert res.region is None and res.note.startswith("year 24 is before the division dataset")
+    assert resolve_code("140500", year=24) is None
+    assert explain_issuer("晋城市人民政府", year=2024).region.code == "140500"

@@ -8,8 +8,8 @@ from os import PathLike
 
 import pandas as pd
 
-from gongkai.regions.dataset import available_years, vintage
-from gongkai.regions.resolve import Resolution, explain_issuer, resolve_code
+from gongkai.regions.dataset import vintage
+from gongkai.regions.resolve import Resolution, explain_issuer, outside_dataset, resolve_code
 
 FRAME_COLUMNS = ["issuer", "province", "city", "county", "division_code", "level", "resolved", "note"]
 _TEXT_COLUMNS = [c for c in FRAME_COLUMNS if c != "resolved"]
@@ -38,17 +38,6 @@ def _override(issuer: str, code: object, year: int | None) -> Resolution:
     return Resolution(issuer, region, note, "override")
 
 
-def _outside_dataset(year: int | None) -> str | None:
-    """Why ``year`` has no division vintage (a year before the dataset starts, e.g. a misread 0024), or None.
-
-    Years after the dataset use its latest vintage, as :func:`vintage` does.
-    """
-    first = available_years()[0]
-    if year is not None and year < first:
-        return f"year {year} is before the division dataset (it starts in {first}): region not resolved"
-    return None
-
-
 def regions_frame(
     issuers: Iterable[str],
     overrides: Mapping[str, str] | None = None,
@@ -62,7 +51,7 @@ def regions_frame(
     before the dataset leaves every issuer unresolved with a note saying so (never an exception).
     """
     overrides = overrides or {}
-    outside = _outside_dataset(year)
+    outside = outside_dataset(year)
     rows = []
     for issuer in issuers:
         code = overrides.get(issuer)
