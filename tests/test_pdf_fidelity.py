@@ -94,11 +94,12 @@ def _blank_pdf(pages: int = 1) -> bytes:
 
 
 def test_pdf_without_text_layer_needs_ocr(tmp_path):
+    """Blank pages have no text layer; OCR (issue 16) finds nothing on them either: a clear failure."""
     path = tmp_path / "scan.pdf"
     path.write_bytes(_blank_pdf(2))
     report = read_report(path)
     assert report.status == "failed"
-    assert "needs OCR" in report.message
+    assert "no text layer, and OCR found no text" in report.message
 
 
 def _encrypted_pdf() -> bytes:

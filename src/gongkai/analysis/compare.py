@@ -10,7 +10,7 @@ from gongkai.analysis.data import Tables
 from gongkai.analysis.problems import number, signed, text
 
 CROSS_YEAR_PREFIX = "xy."
-_NUMERIC = ("number", "inferred", "corrected")
+_NUMERIC = ("number", "inferred", "corrected", "ocr")
 
 
 def _row_names() -> dict[str, str]:

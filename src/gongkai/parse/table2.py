@@ -44,7 +44,7 @@ def parse_table2(
         records = record_row(alignment.slots, names, integer=False, section=SECTION, name=key, issues=issues)
         for measure, rec in zip(measures, records, strict=True):
             where = f"{key}, {measure.measure}"
-            unit = read_value(rec.raw).unit if rec.cell_status == "number" else None
+            unit = read_value(rec.raw).unit if rec.cell_status in ("number", "ocr") else None
             if unit and unit != measure.unit:
                 issues.append(
                     ParseIssue(

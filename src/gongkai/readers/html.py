@@ -15,6 +15,7 @@ from lxml import etree
 from gongkai.readers.base import MAX_SPAN, Block, Cell, SourceDocument, TableBlock, TextLine, UnreadableSource
 from gongkai.readers.encoding import decode_text
 from gongkai.readers.grid import Grid, read_span
+from gongkai.readers.ocr_html import image_blocks
 
 _SKIP = {"script", "style", "noscript", "head", "title", "template", "iframe", "select", "button"}
 _BLOCK = {
@@ -110,9 +111,10 @@ def _is_data_table(table: etree._Element) -> bool:
 class _Walker:
     """Walks the DOM in document order, emitting text lines and data tables."""
 
-    def __init__(self, line_offset: int) -> None:
+    def __init__(self, line_offset: int, folder: Path | None = None, notes: list[str] | None = None) -> None:
         self.blocks: list[Block] = []
         self.line_offset = line_offset
+        self.folder, self.notes, self._images = folder, notes if notes is not None else [], 0
         self._parts: list[str] = []
         self._line: int | None = None
         self._tables = 0
@@ -154,6 +156,16 @@ class _Walker:
                 block, warnings = _expand(el, self._tables, self.line_offset)
                 self.blocks.append(block)
                 self.warnings += warnings
+                if el is not root:
+                    self.add(el.tail, el.sourceline)
+                continue
+            if tag == "img" and el.get("src"):  # OCR hook (readers/ocr_html.py): a table printed as a picture
+                self._images += 1
+                line = (el.sourceline or 0) + self.line_offset or None
+                found = image_blocks(el.get("src", ""), self.folder, self._images, line, self.notes)
+                if found:
+                    self.flush()
+                    self.blocks.extend(found)
                 if el is not root:
                     self.add(el.tail, el.sourceline)
                 continue
@@ -209,7 +221,7 @@ def read_html(path: Path, data: bytes, sha256: str) -> SourceDocument:
             notes.append(f"report found inside a script string (line {line_offset + 1}); lines are relative")
             root, more = _parse(markup)
             warnings += more
-    walker = _Walker(line_offset)
+    walker = _Walker(line_offset, path.parent, notes)
     body = root.find("body")
     walker.walk(body if body is not None else root)
     walker.flush()

@@ -28,8 +28,9 @@ Output, page by page in vertical order:
   top or bottom margin) and running headers/footers (the same text, digits aside, in the margin of
   at least half of the pages, and of two at least) are dropped, each drop noted.
 
-A page without a text layer goes to :func:`needs_ocr` (the seam for OCR; today an empty page, noted);
-a PDF without any text raises ``UnreadableSource`` saying it needs OCR, an encrypted one says so.
+A page without a text layer goes to :func:`needs_ocr` (an empty page), and every such page is then read
+from its image by OCR (``readers/ocr_pdf.py``); a PDF with no text even then raises ``UnreadableSource``,
+an encrypted one says so.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from pdfplumber.utils import cluster_objects
 from pdfplumber.utils.text import WordExtractor
 
 from gongkai.readers.base import Block, Cell, SourceDocument, TableBlock, TextLine, UnreadableSource
+from gongkai.readers.ocr_pdf import ocr_pages, place_pages
 from gongkai.readers.pdf_pdfium import PageObjects, PdfPasswordError, metadata, open_pdf, read_page
 
 TEXT_TOLERANCE = 3.0  # points: pdfplumber's default x and y tolerance for words and lines
@@ -143,15 +145,15 @@ def read_pdf(path: Path, data: bytes, sha256: str) -> SourceDocument:
         raise UnreadableSource(f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
     finally:
         doc.close()
-    if not any(page.items for page in pages):
-        raise UnreadableSource(
-            f"{path.name}: the PDF has no text layer (scanned images?); it needs OCR before it can be read"
-        )
-    for page in pages:
-        if not page.items:
-            notes.append(f"page {page.number}: no text (an image or an empty page)")
+    # OCR hook (readers/ocr_pdf.py): pages without a text layer are read from their image.
+    scanned = ocr_pages(data, [page.number for page in pages if not page.items])
+    for number, reading in scanned.items():
+        notes.append(f"page {number}: no text layer, read by OCR")
+        notes.extend(reading.notes)
+    if not any(page.items for page in pages) and not any(r.blocks for r in scanned.values()):
+        raise UnreadableSource(f"{path.name}: the PDF has no text layer, and OCR found no text on its pages")
     _drop_margins(pages, notes)
-    blocks = _assemble(pages, notes)
+    blocks = place_pages(_assemble(pages, notes), scanned)
     return SourceDocument(
         path=path, sha256=sha256, kind="pdf", encoding=None, blocks=blocks, notes=notes, metadata=metadata
     )
@@ -324,8 +326,8 @@ def _top(obj: dict) -> float:
 
 
 def needs_ocr(path: Path, page: PageObjects) -> _Page:
-    """A page without a text layer: today an empty page, noted by the caller. The seam where reading the
-    page's image (OCR) will go."""
+    """A page without a text layer: an empty page here; ``read_pdf`` then reads its image by OCR
+    (``readers/ocr_pdf.py``)."""
     del path
     return _Page(page.number, page.height, [])
 

@@ -150,7 +150,7 @@ def batch_grids(reports: Sequence[Report]) -> GridBatch:
             g = build_grid(getattr(report, f"table{table}"), table)
             v[k] = g.values
             s[k] = g.status
-            grids[k] = Grid(ax, v[k], s[k], g.pos, g.raw, g.lines)
+            grids[k] = Grid(ax, v[k], s[k], g.pos, g.raw, g.lines, refs=g.refs)
         for template, members in groups.items():
             _fill_from_records(v, s, grids, table, template, members)
         per_table[table] = grids

@@ -2,8 +2,8 @@
 
 A :class:`Grid` holds one table as a matrix of values (NaN unless the cell is a
 number) and a matrix of cell-status codes. Only ``number`` cells take part in
-arithmetic (a ``corrected`` cell is one); blank, dash, text, inferred and missing
-cells make a rule that needs them not assessable, never zero.
+arithmetic (a ``corrected`` cell is one, and so is an ``ocr`` number, read from a picture); blank, dash,
+text, inferred and missing cells make a rule that needs them not assessable, never zero.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pyarrow as pa
 from pandas.api.extensions import ExtensionArray
 
 from gongkai.celltable import CellRecord
+from gongkai.readers.ocr_ref import ocr_confidence
 from gongkai.report import Report
 from gongkai.templates import (
     FORMATS,
@@ -35,6 +36,9 @@ NUMBER = 0
 STATUS_NAMES = dict(enumerate(STATUS_ORDER))
 # A cell the researcher corrected (corrections.csv) is a number to every rule.
 STATUS_CODES = {k: i for i, k in STATUS_NAMES.items()} | {"corrected": NUMBER}
+# A number read by OCR takes part in the arithmetic like any number; its confidence is in its source_ref,
+# and a failing identity over such cells names the least confident of them (rules/identities.py).
+STATUS_CODES["ocr"] = NUMBER
 MISSING = 4
 UNKNOWN_STATUS = STATUS_CODES["text"]
 
@@ -107,6 +111,26 @@ class Grid:
     raw: Sequence  # the DataFrame's raw column (its array)
     lines: Sequence  # the DataFrame's source_line column (its array)
     records: Sequence[CellRecord] | None = None  # the cells, when the table is held as records (raw, lines read them)
+    refs: Sequence | None = None  # the DataFrame's source_ref column, when the table is a frame
+
+    def ocr_confidence(self, row: str, col: str) -> float | None:
+        """The OCR confidence of a cell read from an image (None for any other cell)."""
+        i = self.axes.row_index.get(row)
+        j = self.axes.col_index.get(col)
+        p = -1 if i is None or j is None else self.pos.item(i, j)
+        if p < 0:
+            return None
+        if self.records is not None:
+            ref = self.records[p][4] if p < len(self.records) else None
+        else:
+            ref = self.refs[p] if self.refs is not None and p < len(self.refs) else None
+        return ocr_confidence(ref) if isinstance(ref, str) else None
+
+    def least_confident(self, cells: Iterable[tuple[str, str]], n: int = 3) -> list[str]:
+        """Evidence of the (at most ``n``) cells read by OCR among ``cells``, least confident first."""
+        read = [(c, r, k) for r, k in cells if (c := self.ocr_confidence(r, k)) is not None]
+        read.sort(key=lambda x: x[0])
+        return [f"{self.describe(r, k)} OCR confidence {c:.3f}" for c, r, k in read[:n]]
 
     def index(self, row: str, col: str) -> tuple[int, int] | None:
         i = self.axes.row_index.get(row)
@@ -248,7 +272,8 @@ def build_grid(df: pd.DataFrame, table: int) -> Grid:
     # Kept as they are, not converted: only the evidence of a finding reads them, a few cells per report.
     raw = _column(df, "raw") if "raw" in df else np.empty(0, dtype=object)
     lines = _column(df, "source_line") if "source_line" in df else np.empty(0, dtype=object)
-    return Grid(ax, values, status, pos, raw, lines)
+    refs = _column(df, "source_ref") if "source_ref" in df else None
+    return Grid(ax, values, status, pos, raw, lines, refs=refs)
 
 
 @dataclass

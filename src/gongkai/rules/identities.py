@@ -141,6 +141,10 @@ def _findings(
         a, e = float(actual[k]), float(expected[k])
         described = _describe(grid, key, term_keys, row_wise)
         cells = "; ".join(described)
+        # Cells read by OCR: the failure may be a misread; name the least confident of them.
+        unsure = grid.least_confident((key, t) if row_wise else (t, key) for t in term_keys)
+        if unsure:
+            cells += " | read by OCR, a misread is possible; least confident: " + "; ".join(unsure)
         out.result(
             report_id,
             ident.rule,
