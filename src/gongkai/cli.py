@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from gongkai.dataset.build import BuildResult, build
+from gongkai.dataset.manifest import load_manifest_file
 from gongkai.publish.cli import add_audit_subcommand
 from gongkai.review import summary_lines
 
@@ -31,6 +32,7 @@ def _summary(result: BuildResult, out_dir: Path) -> str:
         unresolved = reports[reports["division_code"].isna() & reports["issuer"].notna()]["issuer"].unique()
         if len(unresolved):
             lines.append("  issuers without a region: " + ", ".join(unresolved))
+    lines += [f"  {p}" for p in result.manifest_problems]
     lines += summary_lines(result.tables)
     bad = reports[reports["status"] != "ok"]
     for _, r in bad.iterrows():
@@ -71,7 +73,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     report = read_report(args.file)
     manifest = Path(args.manifest) if args.manifest else Path(args.file).parent / "manifest.csv"
-    result = audit_all([report], manifest if manifest.is_file() else None)
+    entries = None
+    if manifest.is_file():
+        frame, problems = load_manifest_file(manifest)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        entries = frame.reset_index() if len(frame) else None
+    result = audit_all([report], entries)
     print(format_findings(report, result))
     f = result.findings
     return 1 if ((f["status"] == "fail") & (f["severity"] == "error")).any() else 0

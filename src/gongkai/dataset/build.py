@@ -13,7 +13,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from gongkai.dataset.enrich import region_columns, series_column
-from gongkai.dataset.manifest import MANIFEST_NAME, read_manifest
+from gongkai.dataset.ids import report_ids
+from gongkai.dataset.manifest import MANIFEST_NAME, ManifestProblem, attach_problems, load_manifest
 from gongkai.dataset.package import write_package
 from gongkai.dataset.tables import all_tables
 from gongkai.dataset.write import write_table
@@ -28,6 +29,7 @@ class BuildResult:
     reports: list[Report]
     tables: dict[str, pd.DataFrame]
     written: list[Path] = field(default_factory=list)
+    manifest_problems: list[ManifestProblem] = field(default_factory=list)  # those naming no file of the batch
 
 
 def input_files(raw_dir: Path) -> list[Path]:
@@ -90,17 +92,26 @@ def apply_manifest(report: Report, manifest: pd.DataFrame) -> None:
 
 def build(raw_dir: Path, out_dir: Path | None = None, *, progress: bool = True) -> BuildResult:
     """Parse all files under ``raw_dir``; write the tables to ``out_dir`` when given."""
-    manifest = read_manifest(raw_dir)
+    manifest, manifest_problems = load_manifest(raw_dir)
     files = input_files(raw_dir)
     reports = []
     with spare_collector() as parsed:
-        for path in tqdm(files, desc="parsing", unit="file", delay=1.0, disable=not progress):
-            report_id = path.relative_to(raw_dir).as_posix()
+        for path, (report_id, name_note) in tqdm(
+            zip(files, report_ids(files, raw_dir), strict=True),
+            total=len(files),
+            desc="parsing",
+            unit="file",
+            delay=1.0,
+            disable=not progress,
+        ):
             report = parse_one(path, report_id)
             report.source_file = (raw_dir / report_id).as_posix()
+            if name_note:
+                report.issues.insert(0, ParseIssue("warning", "file", name_note))
             apply_manifest(report, manifest)
             reports.append(report)
             parsed()
+    unplaced = attach_problems(reports, manifest_problems)
     judgements = Judgements.read(raw_dir)  # issue 15: the researcher's corrections, before the audit
     reports = judgements.correct(reports)
     tables = all_tables(reports)
@@ -111,7 +122,7 @@ def build(raw_dir: Path, out_dir: Path | None = None, *, progress: bool = True) 
     audit = audit_all(reports, manifest.reset_index() if len(manifest) else None)
     tables.update(findings=audit.findings, claims=audit.claims, checks=audit.checks)
     tables.update(judgements.review(audit.findings, (r.report_id for r in reports)))  # issue 15: verdicts
-    result = BuildResult(reports, tables)
+    result = BuildResult(reports, tables, manifest_problems=unplaced)
     if out_dir is not None:
         for name, df in tables.items():
             result.written += write_table(df, out_dir, name)

@@ -169,11 +169,14 @@ def table_rows(table: TableBlock) -> list[list[Cell]]:
 
     Copies from a vertical merge (rowspan) stay when they are labels, so that each
     row carries its group label; a merged value is kept only in its first row.
+    Positions no source cell covers (``table.absent``) are no cells at all.
     """
     rows: list[list[Cell]] = []
     for r, row in enumerate(table.rows):
         out: list[Cell] = []
         for c, cell in enumerate(row):
+            if (r, c) in table.absent:
+                continue
             if (r, c) in table.spanned:
                 if c > 0 and row[c - 1] == cell:
                     continue

@@ -31,6 +31,7 @@ from gongkai.report import ParseIssue
 from gongkai.templates.identities import Identity, group_keys, holds, identity, table_keys
 
 MAX_SPLITS = 200_000
+MAX_DIGITS = 18  # no cell of a cut is longer: a count that size is not one (and int() of 4,300+ digits raises)
 MAX_COMBINATIONS = 100_000
 DIGITS = "digits"
 NARRATIVE = "narrative"
@@ -114,7 +115,7 @@ def cuts(digits: str, n: int, check: Callable[[tuple[int, ...]], bool] | None = 
         remaining = n - len(parts)
         if len(digits) - pos < remaining:
             return True
-        longest = 1 if digits[pos] == "0" else len(digits) - pos - (remaining - 1)
+        longest = 1 if digits[pos] == "0" else min(len(digits) - pos - (remaining - 1), MAX_DIGITS)
         return all(walk(pos + width, (*parts, int(digits[pos : pos + width]))) for width in range(1, longest + 1))
 
     complete = walk(0, ())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import traceback
 from pathlib import Path
 
 from gongkai.parse.align import labelled_rows
@@ -12,7 +13,7 @@ from gongkai.parse.match import names_a_row
 from gongkai.parse.metadata import read_metadata
 from gongkai.parse.recover import NO_EVIDENCE, Evidence
 from gongkai.parse.runtogether import explode, looks_run_together
-from gongkai.parse.sections import Section, split_sections
+from gongkai.parse.sections import Section, second_report_start, split_sections
 from gongkai.parse.stated import stated_table2
 from gongkai.parse.table2 import parse_table2
 from gongkai.parse.table3 import parse_table3
@@ -44,7 +45,14 @@ def read_report(path: str | Path, report_id: str | None = None, previous: Report
         return Report(rid, str(path), exc.sha256 or "", issues=[ParseIssue("error", "file", str(exc))])
     except OSError as exc:
         return Report(rid, str(path), "", issues=[ParseIssue("error", "file", f"cannot open: {exc}")])
-    return parse_document(doc, rid, previous)
+    try:
+        return parse_document(doc, rid, previous)
+    except MemoryError:
+        raise
+    except Exception as exc:  # a parser defect on some input: recorded, located in the code, never raised
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        message = f"internal error {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
+        return Report(rid, str(path), doc.sha256, issues=[ParseIssue("error", "file", message)])
 
 
 def previous_cells(report: Report | None) -> dict[tuple[int, str, str], float]:
@@ -104,6 +112,7 @@ def join_wrapped_lines(cells: list[Cell]) -> list[Cell]:
 def parse_document(doc: SourceDocument, report_id: str, previous: Report | None = None) -> Report:
     """Align a source document to the templates (``previous``: see :func:`read_report`)."""
     issues = [ParseIssue("info", "file", note) for note in doc.notes]
+    issues += [ParseIssue("warning", "file", warning) for warning in doc.warnings]
     run_together = doc.kind == "text" and looks_run_together(_text_lines(doc))
     if run_together:
         doc.blocks = explode(doc.blocks)
@@ -114,6 +123,16 @@ def parse_document(doc: SourceDocument, report_id: str, previous: Report | None 
     issues += [
         ParseIssue("error" if k in TABLE_SECTIONS else "warning", k, n) for n, k in ((n, n.split()[1]) for n in notes)
     ]
+    if (restart := second_report_start(section_list)) is not None:
+        issues.append(
+            ParseIssue(
+                "error",
+                "file",
+                f"a second report starts at {restart.ref} ({restart.text.strip()[:20]}): only the first is read, "
+                "and the second one's text is part of the first one's last section",
+                restart.line,
+            )
+        )
     sections = {s.key: s for s in section_list}
     meta = read_metadata(_text_lines(doc), doc.metadata)
     layout = "run_together" if run_together else _layout(doc, sections)

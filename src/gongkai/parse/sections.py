@@ -62,3 +62,17 @@ def split_sections(blocks: list[Block]) -> tuple[list[Section], list[str]]:
     found = {s.key for s in sections}
     notes = [f"section {k} heading not found" for k in SECTION_NUMERALS if k not in found]
     return sections, notes
+
+
+def second_report_start(sections: list[Section]) -> TextLine | None:
+    """The heading 一、… of a second report in the same file (a heading 一 after section 二 or later), if any.
+
+    :func:`split_sections` takes headings in order only, so a second report's sections would otherwise be
+    read silently as the text of the first one's last section.
+    """
+    for section in sections:
+        if section.key in SECTION_NUMERALS[1:]:
+            for block in section.blocks:
+                if isinstance(block, TextLine) and _may_be_heading(block.text) and heading_key(block.text) == "一":
+                    return block
+    return None

@@ -47,12 +47,19 @@ class TableBlock:
     """A real table of the source (HTML, Word, PDF) with merged cells already expanded.
 
     ``rows`` holds the grid row by row. A cell spanning several grid columns or
-    rows is repeated in each position it covers, and ``spans`` marks those
+    rows is repeated in each position it covers, and ``spanned`` marks those
     repeated positions so the parser can tell a merged cell from a copy.
+
+    Rows are as long as their own cells reach, not padded to the widest row: a row
+    the source gave one cell too few stays one cell short, so alignment can report it
+    instead of reading every later cell one column to the left. A grid position inside
+    a row that no source cell covers (below a merged cell, Word's ``w:gridBefore``) is an
+    empty cell listed in ``absent``: it holds no data, not even a blank.
     """
 
     rows: list[list[Cell]]
     spanned: set[tuple[int, int]] = field(default_factory=set)
+    absent: set[tuple[int, int]] = field(default_factory=set)
 
 
 Block = TextLine | TableBlock
@@ -69,6 +76,13 @@ class SourceDocument:
     blocks: list[Block]
     notes: list[str] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # what was read only in part, and where
+
+
+# Bounds on the work any input can cause: a merged cell covers at most MAX_SPAN rows and columns (Word's own
+# limit is 63 columns), a table at most MAX_GRID_CELLS grid positions (an official table has about 400).
+MAX_SPAN = 200
+MAX_GRID_CELLS = 20_000
 
 
 class UnreadableSource(Exception):

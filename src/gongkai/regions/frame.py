@@ -9,7 +9,7 @@ from os import PathLike
 import pandas as pd
 
 from gongkai.regions.dataset import vintage
-from gongkai.regions.resolve import Resolution, explain_issuer, resolve_code
+from gongkai.regions.resolve import Resolution, explain_issuer, outside_dataset, resolve_code
 
 FRAME_COLUMNS = ["issuer", "province", "city", "county", "division_code", "level", "resolved", "note"]
 _TEXT_COLUMNS = [c for c in FRAME_COLUMNS if c != "resolved"]
@@ -47,13 +47,18 @@ def regions_frame(
     """One row per issuer, in input order; unresolved issuers stay, with a note saying why.
 
     ``overrides`` maps an issuer to a 6-digit division code that wins over name resolution; blank
-    codes are ignored, and a code not in the dataset leaves the issuer unresolved with a note.
+    codes are ignored, and a code not in the dataset leaves the issuer unresolved with a note. A year
+    before the dataset leaves every issuer unresolved with a note saying so (never an exception).
     """
     overrides = overrides or {}
+    outside = outside_dataset(year)
     rows = []
     for issuer in issuers:
         code = overrides.get(issuer)
-        res = explain_issuer(issuer, year=year) if _is_blank(code) else _override(issuer, code, year)
+        if outside:
+            res = Resolution(issuer, None, outside)
+        else:
+            res = explain_issuer(issuer, year=year) if _is_blank(code) else _override(issuer, code, year)
         reg = res.region
         rows.append(
             {

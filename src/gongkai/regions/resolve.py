@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache, total_ordering
 
-from gongkai.regions.dataset import LEVELS, Division, Level, Vintage, name_history, vintage
+from gongkai.regions.dataset import LEVELS, Division, Level, Vintage, available_years, name_history, vintage
 from gongkai.regions.rules import AgencyRule, aliases, match_suffix, strip_prefix
 
 
@@ -150,8 +150,24 @@ def _township_reading(
     return None
 
 
+def outside_dataset(year: int | None) -> str | None:
+    """Why ``year`` has no division vintage (a year before the dataset starts), or None.
+
+    Years after the dataset use its latest vintage, as :func:`vintage` does.
+    """
+    first = available_years()[0]
+    if year is not None and year < first:
+        return f"year {year} is before the division dataset (it starts in {first}): region not resolved"
+    return None
+
+
 def explain_issuer(issuer: str, *, year: int | None = None) -> Resolution:
-    """Resolve ``issuer`` against the divisions of ``year`` (default: latest), saying how or why not."""
+    """Resolve ``issuer`` against the divisions of ``year`` (default: latest), saying how or why not.
+
+    A year before the dataset (a misread title year such as 0024) resolves nothing, with a note saying so.
+    """
+    if (outside := outside_dataset(year)) is not None:
+        return Resolution(issuer, None, outside)
     v = vintage(year)
     names, alias_notes, longest = _names(v.year)
     text = strip_prefix(normalise(issuer))
@@ -194,6 +210,8 @@ def resolve_issuer(issuer: str, *, year: int | None = None) -> Region | None:
 
 
 def resolve_code(code: str, *, year: int | None = None) -> Region | None:
-    """The division with this 6-digit code in the vintage of ``year`` (default: latest)."""
+    """The division with this 6-digit code in the vintage of ``year`` (default: latest); None before the dataset."""
+    if outside_dataset(year) is not None:
+        return None
     div = vintage(year).by_code.get(str(code).strip())
     return region_of(div) if div else None
