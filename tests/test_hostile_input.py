@@ -219,7 +219,9 @@ def test_a_run_of_over_4300_digits_is_a_located_error(tmp_path):
     path = _write(tmp_path, "digits.txt", crawl[:at] + "1" * 5000 + crawl[at + run.end() :])
     report = read_report(path)
     assert report.status == "partial"
-    assert any(e.startswith("[三] row granted: no split") for e in _errors(report))
+    errors = [e for e in _errors(report) if e.startswith("[三] row granted: run-together cells 1111")]
+    assert len(errors) == 1 and "left unsplit, not guessed" in errors[0]
+    assert "(5000 digits)" in errors[0] and len(errors[0]) < 400  # the run is quoted, not repeated whole
     assert report.table3.query("row == 'granted'")["cell_status"].eq("missing").all()
 
 

@@ -182,10 +182,15 @@ def settle_by_evidence(
     return None
 
 
+def shown_digits(digits: str, limit: int = 60) -> str:
+    """A run as a message quotes it: whole when short, else its start and its length."""
+    return digits if len(digits) <= limit else f"{digits[:limit]}… ({len(digits)} digits)"
+
+
 def _unsettled(where: str, run: Run, n_cuts: int | str, why: str, section: str, issues: list[ParseIssue]) -> None:
     issues.append(ParseIssue(
         "error", section,
-        f"{where}: run-together cells {run.digits} can be cut into the cells in {n_cuts} ways and {why}; "
+        f"{where}: run-together cells {shown_digits(run.digits)} can be cut into the cells in {n_cuts} ways and {why}; "
         "left unsplit, not guessed", run.line,
     ))  # fmt: skip
 

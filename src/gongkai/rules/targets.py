@@ -11,20 +11,15 @@ from gongkai.rules.claim_terms import domains
 from gongkai.rules.claims import Claim
 from gongkai.rules.grids import ReportGrids, keys_for
 from gongkai.templates import FORMATS, table2_cells
+from gongkai.templates.identities import group_keys
 
-ORG_COLUMNS = (
-    "commercial_enterprise",
-    "research_institution",
-    "social_welfare_organization",
-    "legal_service_organization",
-    "other_organization",
-)
+ORG_COLUMNS = group_keys("organizations")  # the five 法人或其他组织 columns
 # Claim keys that stand for several cells.
 COLUMN_GROUPS = {"organization_subtotal": ORG_COLUMNS}
 ROW_GROUPS = {"litigation": ("litigation_direct", "litigation_after_review")}
 # Table 2 measures named differently in the 2019 format.
 MEASURES_2019 = {"issued": "newly_made"}
-COUNT_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+COUNT_ROWS = group_keys("count_rows")  # 新收, 上年结转, 总计, 结转下年度
 
 
 @dataclass(frozen=True)
