@@ -1,31 +1,49 @@
-"""``gongkai build``: parse every file under a raw folder and write the processed tables."""
+"""``gongkai build``: parse every file under a raw folder and write the processed tables.
+
+The build streams: files are parsed (here, in local worker processes, or on a Dask cluster) and
+audited one by one, reports flow to the output in chunks of :data:`CHUNK_REPORTS` (one Parquet row
+group each), and all the build keeps of a report once its chunk is written is its series entry (the
+packed grids and year-on-year claims the cross-year rules need). The cross-year rules then run over
+those entries, and the claims and checks are written in a second pass. The output goes to a staging
+folder that replaces OUT_DIR only when everything is written (:mod:`gongkai.staging`); the units of
+unchanged files come from the parse cache (:mod:`gongkai.dataset.cache`).
+"""
 
 from __future__ import annotations
 
 import gc
-import traceback
-from collections.abc import Callable, Iterator
+import os
+import pickle
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 from tqdm import tqdm
 
+from gongkai.dataset.audit_stream import cross_year, unpack_grids
+from gongkai.dataset.cache import ParseCache, default_cache_dir, file_sha256
 from gongkai.dataset.enrich import region_columns, series_column
+from gongkai.dataset.executors import run_dask, run_here, run_local
+from gongkai.dataset.filework import FileTask, FileUnit, process_batch, unpack_unit
 from gongkai.dataset.manifest import MANIFEST_NAME, read_manifest
+from gongkai.dataset.sink import TableSink
 from gongkai.dataset.tables import all_tables
-from gongkai.dataset.write import write_table
-from gongkai.parse.report import read_report
-from gongkai.report import ParseIssue, Report
-from gongkai.rules import audit_all
+from gongkai.regions import overrides_from_manifest
+from gongkai.rules.grids import ReportGrids
+from gongkai.rules.results import Collector
+from gongkai.rules.series import manifest_overrides
+from gongkai.staging import staged_folder
 
-
-@dataclass
-class BuildResult:
-    reports: list[Report]
-    tables: dict[str, pd.DataFrame]
-    written: list[Path] = field(default_factory=list)
+CHUNK_REPORTS = 500  # reports per written chunk (Parquet row group); fixed, so the bytes never depend on the run
+BATCH_FILES = 8  # files per task sent to a worker
+PARSE_TABLES = ("reports", "table2", "table3", "table4", "parse_issues")
+SHOWN = 30  # reports named per list in the summary; the rest are counted
 
 
 def input_files(raw_dir: Path) -> list[Path]:
@@ -39,25 +57,14 @@ def input_files(raw_dir: Path) -> list[Path]:
     )
 
 
-def parse_one(path: Path, report_id: str) -> Report:
-    """Parse one file; an unexpected failure becomes a failed Report, never a stopped batch."""
-    try:
-        return read_report(path, report_id=report_id)
-    except Exception as exc:  # one broken file must never stop the batch
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        message = f"internal error {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
-        return Report(report_id, str(path), "", issues=[ParseIssue("error", "file", message)])
-
-
 @contextmanager
 def spare_collector() -> Iterator[Callable[[], None]]:
-    """A batch optimisation: yields a function to call after each parsed report.
+    """A batch optimisation for code that keeps many parsed reports: yields a function to call after each.
 
-    The cyclic garbage collector otherwise walks every report already parsed (its
-    frames, cells, issues) again and again, which cost about 15 % of the parse time
-    of a large batch. ``gc.freeze()`` moves them out of its reach; collection of the
-    objects of the report being parsed goes on as usual. Everything is handed back
-    to the collector at the end (``gc.unfreeze()``), even on an error.
+    The cyclic garbage collector otherwise walks every report already parsed (its frames, cells,
+    issues) again and again. ``gc.freeze()`` moves them out of its reach; everything is handed back
+    to the collector at the end (``gc.unfreeze()``), even on an error. (The build itself keeps no more
+    than a chunk of reports and does not need it.)
     """
     try:
         yield gc.freeze
@@ -65,47 +72,238 @@ def spare_collector() -> Iterator[Callable[[], None]]:
         gc.unfreeze()
 
 
-def apply_manifest(report: Report, manifest: pd.DataFrame) -> None:
-    """Fill what the report does not state from the manifest; note any disagreement."""
-    if report.report_id not in manifest.index:
-        return
-    entry = manifest.loc[report.report_id]
-    if entry.get("sha256") and report.sha256 and entry["sha256"] != report.sha256:
-        report.issues.append(ParseIssue("warning", "file", "sha256 differs from manifest: the raw file changed"))
-    if not report.issuer and entry.get("issuer"):
-        report.issuer = entry["issuer"]
-        report.issues.append(ParseIssue("info", "file", "issuer taken from the manifest"))
-    year = str(entry.get("year") or "")
-    if year.isdigit():
-        if report.year is None:
-            report.year = int(year)
-            report.issues.append(ParseIssue("info", "file", "year taken from the manifest"))
-        elif report.year != int(year):
-            report.issues.append(ParseIssue("warning", "file", f"year {report.year} differs from manifest {year}"))
+@dataclass
+class BuildSummary:
+    """What the terminal summary says, gathered chunk by chunk."""
+
+    n_reports: int = 0
+    status: Counter = field(default_factory=Counter)
+    format: Counter = field(default_factory=Counter)
+    layout: Counter = field(default_factory=Counter)
+    severities: Counter = field(default_factory=Counter)
+    failures: Counter = field(default_factory=Counter)  # failed evaluations by severity
+    not_assessable: int = 0
+    unresolved_issuers: dict[str, None] = field(default_factory=dict)
+    not_ok: list[tuple[str, str, str]] = field(default_factory=list)  # (status, report_id, message)
+    n_not_ok: int = 0
+    no_issuer: list[str] = field(default_factory=list)
+    n_no_issuer: int = 0
+    no_year: list[str] = field(default_factory=list)
+    n_no_year: int = 0
+    cache_hits: int = 0
+
+    def add_parse_chunk(self, tables: Mapping[str, pd.DataFrame]) -> None:
+        reports, issues = tables["reports"], tables["parse_issues"]
+        self.n_reports += len(reports)
+        for col in ("status", "format", "layout"):
+            getattr(self, col).update(reports[col].fillna("—").tolist())
+        self.severities.update(issues["severity"].tolist())
+        unresolved = reports[reports["division_code"].isna() & reports["issuer"].notna()]["issuer"]
+        self.unresolved_issuers.update(dict.fromkeys(unresolved.tolist()))
+        bad = reports[reports["status"] != "ok"]
+        self.n_not_ok += len(bad)
+        room = SHOWN - len(self.not_ok)
+        self.not_ok += list(zip(bad["status"], bad["report_id"], bad["message"].fillna(""), strict=True))[:room]
+        for attr, col in (("no_issuer", "issuer"), ("no_year", "year")):
+            ids = reports.loc[reports[col].isna(), "report_id"].tolist()
+            setattr(self, f"n_{attr}", getattr(self, f"n_{attr}") + len(ids))
+            getattr(self, attr).extend(ids[: SHOWN - len(getattr(self, attr))])
+
+    def add_findings(self, findings: pd.DataFrame) -> None:
+        self.failures.update(findings.loc[findings["status"] == "fail", "severity"].tolist())
+        self.not_assessable += int((findings["status"] == "not_assessable").sum())
 
 
-def build(raw_dir: Path, out_dir: Path | None = None, *, progress: bool = True) -> BuildResult:
-    """Parse all files under ``raw_dir``; write the tables to ``out_dir`` when given."""
+class WrittenTables(Mapping[str, pd.DataFrame]):
+    """The tables of a finished build, read from its Parquet files when asked for."""
+
+    def __init__(self, out_dir: Path, names: list[str]) -> None:
+        self.out_dir, self.names = out_dir, names
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.names:
+            raise KeyError(name)
+        return pd.read_parquet(self.out_dir / f"{name}.parquet")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    summary: BuildSummary
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def tables(self) -> WrittenTables:
+        names = list(dict.fromkeys(p.stem for p in self.written))
+        return WrittenTables(self.out_dir, names)
+
+
+def plan_tasks(raw_dir: Path, manifest: pd.DataFrame) -> list[FileTask]:
+    """One task per input file, with its manifest row."""
+    tasks = []
+    for path in input_files(raw_dir):
+        report_id = path.relative_to(raw_dir).as_posix()
+        entry: tuple[tuple[str, str], ...] = ()
+        if report_id in manifest.index:
+            row = manifest.loc[report_id]
+            if isinstance(row, pd.DataFrame):  # a file listed twice: its first row
+                row = row.iloc[0]
+            entry = tuple((str(k), str(v)) for k, v in row.items())
+        tasks.append(FileTask(str(path), report_id, entry))
+    return tasks
+
+
+def _batches(tasks: list[FileTask]) -> Iterator[list[FileTask]]:
+    for i in range(0, len(tasks), BATCH_FILES):
+        yield tasks[i : i + BATCH_FILES]
+
+
+def _computed(tasks: list[FileTask], jobs: int, scheduler: str | None) -> Iterator[bytes]:
+    """The packed units of ``tasks``, in order, from the chosen executor."""
+    if scheduler:
+        stream = run_dask(_batches(tasks), scheduler)
+    elif jobs > 1 and len(tasks) > BATCH_FILES:
+        stream = run_local(_batches(tasks), jobs)
+    else:
+        stream = run_here(_batches(tasks))
+    for blobs in stream:
+        yield from blobs
+
+
+def _sha256(path: str) -> str:
+    try:
+        return file_sha256(Path(path))
+    except OSError:
+        return ""  # unreadable: never a cache hit, and the parse records why
+
+
+class _Builder:
+    """The two passes of a build into one staging folder."""
+
+    def __init__(self, raw_dir: Path, stage: Path, manifest: pd.DataFrame, bar: tqdm) -> None:
+        self.raw_dir, self.bar = raw_dir, bar
+        self.manifest = manifest
+        flat = manifest.reset_index() if len(manifest) else None
+        self.region_overrides = overrides_from_manifest(flat) if flat is not None else {}
+        self.series_overrides = manifest_overrides(flat)
+        self.sink = TableSink(stage)
+        self.summary = BuildSummary()
+        self.store: dict[tuple[str, int], tuple[str, bytes]] = {}  # (series, year) -> first report's id, grids
+        self.spool: IO[bytes] = tempfile.TemporaryFile(dir=stage)  # noqa: SIM115 - closed in finish()
+
+    def parse_chunk(self, units: list[FileUnit]) -> None:
+        """Write one chunk of reports' tables and single-report findings; keep their series entries."""
+        reports = [u.report for u in units]
+        tables = all_tables(reports)
+        regions = region_columns(reports, self.manifest, self.region_overrides)
+        series = series_column(reports, self.manifest, self.series_overrides)
+        base = tables["reports"].set_index("report_id", drop=False)
+        tables["reports"] = base.join(regions).join(series).reset_index(drop=True)
+        for name in PARSE_TABLES:
+            self.sink.append(name, tables[name])
+        findings = Collector(findings=[f for u in units for f in u.audit.findings]).frames()[0]
+        self.sink.append("findings", findings)
+        self.summary.add_parse_chunk(tables)
+        self.summary.add_findings(findings)
+        entries = []
+        for u in units:
+            r = u.report
+            sid = series.get(r.report_id)
+            sid = None if sid is None or pd.isna(sid) else str(sid)
+            if sid is not None and r.year is not None:
+                self.store.setdefault((sid, int(r.year)), (r.report_id, u.audit.grids))
+            entries.append((r.report_id, r.year, sid, u.audit.counts, u.audit.judged, u.audit.grids))
+        pickle.dump(entries, self.spool, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def cross_year_pass(self) -> None:
+        """The cross-year rules over the series entries; write their findings, then claims and checks."""
+
+        @lru_cache(maxsize=4096)
+        def grids_of(sid: str, year: int) -> tuple[str, ReportGrids] | None:
+            hit = self.store.get((sid, year))
+            return None if hit is None else (hit[0], unpack_grids(hit[1]))
+
+        self.spool.seek(0)
+        self.bar.set_description("cross-year audit")
+        while True:
+            try:
+                entries = pickle.load(self.spool)
+            except EOFError:
+                break
+            out = Collector()
+            for rid, year, sid, counts, judged, grids in entries:
+                out.start(rid)
+                for rule, c in counts.items():
+                    out.counts[(rid, rule)] = c
+                cross_year(rid, year, sid, unpack_grids(grids), judged, grids_of, out)
+            findings, claims, checks = out.frames()
+            self.sink.append("findings", findings)
+            self.sink.append("claims", claims)
+            self.sink.append("checks", checks)
+            self.summary.add_findings(findings)
+            self.bar.update(len(entries))
+
+    def finish(self) -> list[Path]:
+        self.spool.close()
+        return self.sink.close()
+
+
+def build(
+    raw_dir: Path,
+    out_dir: Path,
+    *,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    cache_dir: Path | bool | None = True,
+    progress: bool = True,
+) -> BuildResult:
+    """Parse and audit every file under ``raw_dir``; write the tables to ``out_dir``, whole or not at all.
+
+    ``jobs``: worker processes (default: the machine's cores); ``scheduler``: the address of a Dask
+    scheduler to send the per-file work to instead; ``cache_dir``: the parse cache (``True``: the
+    default beside ``out_dir``, ``None``/``False``: none).
+    """
+    jobs = jobs or os.cpu_count() or 1
+    if cache_dir is True:
+        cache_dir = default_cache_dir(out_dir)
+    cache = ParseCache(cache_dir or None)
     manifest = read_manifest(raw_dir)
-    files = input_files(raw_dir)
-    reports = []
-    with spare_collector() as parsed:
-        for path in tqdm(files, desc="parsing", unit="file", delay=1.0, disable=not progress):
-            report_id = path.relative_to(raw_dir).as_posix()
-            report = parse_one(path, report_id)
-            report.source_file = (raw_dir / report_id).as_posix()
-            apply_manifest(report, manifest)
-            reports.append(report)
-            parsed()
-    tables = all_tables(reports)
-    regions = region_columns(reports, manifest)
-    series = series_column(reports, manifest)
-    base = tables["reports"].set_index("report_id", drop=False)
-    tables["reports"] = base.join(regions).join(series).reset_index(drop=True)
-    audit = audit_all(reports, manifest.reset_index() if len(manifest) else None)
-    tables.update(findings=audit.findings, claims=audit.claims, checks=audit.checks)
-    result = BuildResult(reports, tables)
-    if out_dir is not None:
-        for name, df in tables.items():
-            result.written += write_table(df, out_dir, name)
-    return result
+    tasks = plan_tasks(raw_dir, manifest)
+    with staged_folder(out_dir) as stage:
+        keys = [cache.key(t, _sha256(t.path)) for t in tasks]
+        cached = [cache.has(k) for k in keys]
+        computed = _computed([t for t, hit in zip(tasks, cached, strict=True) if not hit], jobs, scheduler)
+        n = len(tasks)
+        with tqdm(total=2 * n, desc="parsing", unit="file", delay=1.0, disable=not progress) as bar:
+            builder = _Builder(raw_dir, stage, manifest, bar)
+            try:
+                chunk: list[FileUnit] = []
+                for task, key, hit in zip(tasks, keys, cached, strict=True):
+                    blob = cache.get(key) if hit else next(computed)
+                    if blob is None:  # the entry vanished since it was seen
+                        blob = process_batch([task])[0]
+                    if hit:
+                        builder.summary.cache_hits += 1
+                    else:
+                        cache.put(key, blob)
+                    unit = unpack_unit(blob)
+                    unit.report.source_file = (raw_dir / task.report_id).as_posix()
+                    chunk.append(unit)
+                    bar.update(1)
+                    if len(chunk) == CHUNK_REPORTS:
+                        bar.set_description("parsing + tables")
+                        builder.parse_chunk(chunk)
+                        chunk = []
+                if chunk or not n:
+                    builder.parse_chunk(chunk)
+                builder.cross_year_pass()
+            finally:
+                written = builder.finish()
+    final = out_dir.absolute()
+    return BuildResult(final, builder.summary, [final / p.name for p in written])
