@@ -8,30 +8,16 @@ which is why every executor gives the same bytes.
 
 from __future__ import annotations
 
-import ctypes
-import os
-import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from gongkai.dataset.filework import FileTask, pack_unit, process_batch
+from gongkai.processes import die_with_parent
 from gongkai.report import ParseIssue, Report
 
 Batches = Iterable[list[FileTask]]
-_PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (a killed build leaves no workers behind)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: workers end when their pipe closes instead
-        pass
-    if os.getppid() == 1:  # the parent died before the request took effect
-        os._exit(1)
 
 
 def run_here(batches: Batches) -> Iterator[list[bytes]]:

@@ -54,7 +54,8 @@ def run_audit(args: argparse.Namespace) -> int:
     from gongkai.analysis.overview import region_summary
     from gongkai.analysis.selection import RegionNotFound, find_region, report_path, unknown_region
     from gongkai.publish.index import update_status, write_index
-    from gongkai.publish.runner import plan_jobs, run_jobs
+    from gongkai.publish.runner import plan_jobs, run_jobs, staged_site
+    from gongkai.staging import FolderLocked
 
     processed = resolve_processed(args.processed)
     if not processed_exists(processed):
@@ -76,12 +77,17 @@ def run_audit(args: argparse.Namespace) -> int:
             except RegionNotFound as exc:
                 print(f"warning: {exc}; rendering an empty audit", file=sys.stderr)
                 regions.append(unknown_region(sel))
-    out_dir = args.out.resolve()
-    jobs = plan_jobs(regions, processed, out_dir, find_notebooks(args.notebooks), corpus=not args.no_overview)
-    results = run_jobs(jobs, n_jobs=max(1, args.jobs), timeout=args.timeout, progress=not args.quiet)
-    status = update_status(out_dir, results)
-    n_unplaced = int(sum(1 for _, r in reports.iterrows() if not report_path(r)))
-    index = write_index(out_dir, summary, status, len(reports), n_unplaced)
+    site = args.out.resolve()
+    try:
+        with staged_site(site) as out_dir:  # the site is replaced whole when rendering ends, never half-written
+            jobs = plan_jobs(regions, processed, out_dir, find_notebooks(args.notebooks), corpus=not args.no_overview)
+            results = run_jobs(jobs, n_jobs=max(1, args.jobs), timeout=args.timeout, progress=not args.quiet)
+            status = update_status(out_dir, results)
+            n_unplaced = int(sum(1 for _, r in reports.iterrows() if not report_path(r)))
+            index = site / write_index(out_dir, summary, status, len(reports), n_unplaced).relative_to(out_dir)
+    except FolderLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     failed = [r for r in results if not r.ok]
     for r in failed:
         print(f"FAILED {r.job.key}: {r.error}", file=sys.stderr)
