@@ -62,22 +62,33 @@ def unpack_grids(blob: bytes) -> ReportGrids:
     return ReportGrids(fmt, *grids)
 
 
-def audit_report(report: Report) -> ReportAudit:
-    """The rules that need only this report, in the order ``audit_all`` applies them."""
-    rid = report.report_id
+def audit_reports(reports: list[Report]) -> list[ReportAudit]:
+    """The rules that need only one report, for each report (the table rules run on the batch at once)."""
+    ids = [r.report_id for r in reports]
     out = Collector()
-    batch = batch_grids([report])
-    identity_findings = evaluate_identities(batch, [rid], out)
-    negative_findings = check_negative(batch, [rid], out)
+    batch = batch_grids(reports)
+    identity_findings = evaluate_identities(batch, ids, out)
+    negative_findings = check_negative(batch, ids, out)
     has_number = numbers_present(batch)
-    out.start(rid)
-    g = batch.reports[0]
-    out.findings.extend(identity_findings[0])
-    out.findings.extend(negative_findings[0])
-    check_blank_tables(g, rid, out, has_number[0])
-    judged = judge_narrative(rid, report.sections or {}, g, out)
-    counts = {rule: list(c) for (_, rule), c in out.counts.items()}
-    return ReportAudit(out.findings, counts, judged, pack_grids(g))
+    audits = []
+    for k, r in enumerate(reports):
+        out.start(r.report_id)
+        start = len(out.findings)
+        g = batch.reports[k]
+        out.findings.extend(identity_findings[k])
+        out.findings.extend(negative_findings[k])
+        check_blank_tables(g, r.report_id, out, has_number[k])
+        judged = judge_narrative(r.report_id, r.sections or {}, g, out)
+        audits.append(ReportAudit(out.findings[start:], {}, judged, pack_grids(g)))
+    position = {rid: k for k, rid in enumerate(ids)}
+    for (rid, rule), c in out.counts.items():
+        audits[position[rid]].counts[rule] = list(c)
+    return audits
+
+
+def audit_report(report: Report) -> ReportAudit:
+    """:func:`audit_reports` of one report."""
+    return audit_reports([report])[0]
 
 
 Lookup = Callable[[str, int], "tuple[str, ReportGrids] | None"]  # (series, year) -> (report_id, grids)

@@ -14,7 +14,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from gongkai.dataset.audit_stream import ReportAudit, audit_report
+from gongkai.dataset.audit_stream import ReportAudit, audit_report, audit_reports
 from gongkai.parse.report import read_report
 from gongkai.report import ParseIssue, Report
 
@@ -92,10 +92,15 @@ def _audit(report: Report) -> ReportAudit:
         return audit_report(Report(report.report_id, report.source_file, report.sha256))
 
 
-def process_file(task: FileTask) -> FileUnit:
-    """Parse, complete from the manifest, audit: the unit of one file."""
+def _parsed(task: FileTask) -> Report:
     report = parse_one(Path(task.path), task.report_id)
     apply_manifest(report, dict(task.entry))
+    return report
+
+
+def process_file(task: FileTask) -> FileUnit:
+    """Parse, complete from the manifest, audit: the unit of one file."""
+    report = _parsed(task)
     return FileUnit(report, _audit(report))
 
 
@@ -108,5 +113,14 @@ def unpack_unit(blob: bytes) -> FileUnit:
 
 
 def process_batch(tasks: list[FileTask]) -> list[bytes]:
-    """:func:`process_file` of each task, packed; the function the executors (local or Dask) run."""
-    return [pack_unit(process_file(t)) for t in tasks]
+    """:func:`process_file` of each task, packed; the function the executors (local or Dask) run.
+
+    The table rules run on the batch's reports at once; should that fail, each report is audited
+    alone, so that only the report that breaks a rule carries the error.
+    """
+    reports = [_parsed(t) for t in tasks]
+    try:
+        audits = audit_reports(reports)
+    except Exception:  # one report breaks a rule: find it by auditing each alone
+        audits = [_audit(r) for r in reports]
+    return [pack_unit(FileUnit(r, a)) for r, a in zip(reports, audits, strict=True)]
