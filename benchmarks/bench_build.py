@@ -1,14 +1,15 @@
 """Time ``gongkai build`` at scale: cold builds, unchanged and one-file-changed rebuilds, ``--jobs 1`` and ``2``.
 
-    python benchmarks/bench_build.py --n 1000 --jobs 1 2 [--work DIR] [--keep]
+    python benchmarks/bench_build.py --n 1000 --jobs 1 2 [--work DIR] [--no-nice]
 
-The corpus is ``n`` distinct reports: generated text and HTML reports in every layout (benchmarks/corpus.py),
-plus Word and PDF reports (5 %: 2 % PDF, 3 % Word), which are the test fixtures
-made distinct by a trailing PDF comment or a Word core property, so their parse cost is real while their
-content repeats. Each build runs as its own process (``gongkai build``), under ``nice`` unless
-``--no-nice``; reported per run: wall time, CPU time of the process tree (user + system, workers included), reports/s (wall), and the peak
-memory of the process tree, sampled every 0.5 s as the sum of the processes' PSS (shared pages counted
-once) and of their RSS. The load average of the machine is printed with each run.
+The corpus is ``n`` distinct reports: generated text and HTML reports in every layout
+(benchmarks/corpus.py), plus Word and PDF reports (5 %: 2 % PDF, 3 % Word), which are the test
+fixtures made distinct by a trailing PDF comment or a Word core property, so their parse cost is
+real while their content repeats. Each build runs as its own process (``gongkai build``), under
+``nice`` unless ``--no-nice``. Reported per run: wall time, CPU time of the process tree (user +
+system, workers included), reports/s (wall), and the peak memory of the process tree, sampled every
+0.5 s as the sum of the processes' PSS (shared pages counted once) and of their RSS. The load
+average of the machine is printed with each run.
 """
 
 from __future__ import annotations
