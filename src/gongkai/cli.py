@@ -56,6 +56,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     except FolderLocked as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    except (OSError, RuntimeError) as exc:  # an unreachable or mismatched cluster, an unwritable folder
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(_summary(result, out))
     return 0
 

@@ -80,7 +80,16 @@ def run_dask(batches: Batches, address: str, window: int | None = None) -> Itera
     """Batches on the Dask cluster whose scheduler is at ``address`` (``tcp://host:8786``)."""
     from distributed import Client
 
+    from gongkai.dataset.cache import code_version
+
     with Client(address, set_as_default=False) as client:
+        versions = client.run(code_version)
+        stale = sorted(w for w, v in versions.items() if v != code_version())
+        if stale:
+            raise RuntimeError(
+                f"Dask workers {', '.join(stale)} run another version of gongkai or of its reading libraries "
+                f"than this build ({code_version()}): install the same one everywhere"
+            )
         n_workers = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
         window = window or 4 * n_workers
         inflight: deque = deque()
