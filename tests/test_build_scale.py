@@ -61,7 +61,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    """The tables of a build folder (its hidden records say how the build ran, e.g. its cache hits)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")}
 
 
 def test_streamed_audit_equals_audit_all(corpus: Path) -> None:
@@ -102,9 +103,16 @@ def test_jobs_and_cache_give_the_same_bytes(corpus: Path, tmp_path: Path) -> Non
     assert _files(tmp_path / "one") == _files(tmp_path / "two")
     assert one.summary.n_reports == two.summary.n_reports == len(list(corpus.rglob("*"))) - 2  # manifest, dir
     assert two.summary.cache_hits == 0
-    again = build(corpus, tmp_path / "two", jobs=2, cache_dir=tmp_path / "cache", progress=False)
-    assert again.summary.cache_hits == again.summary.n_reports
-    assert _files(tmp_path / "one") == _files(tmp_path / "two")
+    again = build(corpus, tmp_path / "three", jobs=2, cache_dir=tmp_path / "cache", progress=False)
+    assert again.summary.cache_hits == again.summary.n_reports and not again.up_to_date
+    assert _files(tmp_path / "one") == _files(tmp_path / "three")
+    mtimes = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "two").iterdir()}
+    same = build(corpus, tmp_path / "two", jobs=2, cache_dir=tmp_path / "cache", progress=False)
+    assert same.up_to_date
+    assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "two").iterdir()} == mtimes  # nothing rewritten
+    assert same.summary.n_reports == two.summary.n_reports and same.summary.not_ok == two.summary.not_ok
+    (tmp_path / "two" / "claims.csv").unlink()  # an output gone: build again
+    assert not build(corpus, tmp_path / "two", jobs=2, cache_dir=tmp_path / "cache", progress=False).up_to_date
 
 
 def test_a_changed_file_or_manifest_row_recomputes_only_itself(corpus: Path, tmp_path: Path) -> None:

@@ -21,6 +21,8 @@ def _listed(title: str, names: list[str], total: int) -> list[str]:
 def _summary(result: BuildResult, out_dir: Path) -> str:
     s = result.summary
     cached = f" ({s.cache_hits} from the parse cache)" if s.cache_hits else ""
+    if result.up_to_date:
+        cached = " (nothing changed since the build that wrote it: the tables were left as they are)"
     lines = [f"{s.n_reports} files parsed{cached} → {out_dir}"]
     for col in ("status", "format", "layout"):
         counts = sorted(getattr(s, col).items())

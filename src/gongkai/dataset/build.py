@@ -11,7 +11,10 @@ unchanged files come from the parse cache (:mod:`gongkai.dataset.cache`).
 
 from __future__ import annotations
 
+import dataclasses
 import gc
+import hashlib
+import json
 import os
 import pickle
 import tempfile
@@ -28,22 +31,24 @@ from tqdm import tqdm
 
 from gongkai.dataset.audit_stream import cross_year, unpack_grids
 from gongkai.dataset.cache import ParseCache, default_cache_dir, file_sha256
-from gongkai.dataset.enrich import region_columns, series_column
+from gongkai.dataset.enrich import series_column
 from gongkai.dataset.executors import run_dask, run_here, run_local
 from gongkai.dataset.filework import FileTask, FileUnit, process_batch, unpack_unit
 from gongkai.dataset.manifest import MANIFEST_NAME, read_manifest
+from gongkai.dataset.regions_memo import RegionMemo
 from gongkai.dataset.sink import TableSink
 from gongkai.dataset.tables import all_tables
 from gongkai.regions import overrides_from_manifest
 from gongkai.rules.grids import ReportGrids
 from gongkai.rules.results import Collector
 from gongkai.rules.series import manifest_overrides
-from gongkai.staging import staged_folder
+from gongkai.staging import folder_lock, staged_folder
 
 CHUNK_REPORTS = 500  # reports per written chunk (Parquet row group); fixed, so the bytes never depend on the run
 BATCH_FILES = 8  # files per task sent to a worker
 PARSE_TABLES = ("reports", "table2", "table3", "table4", "parse_issues")
 SHOWN = 30  # reports named per list in the summary; the rest are counted
+BUILD_RECORD = ".gongkai-build.json"  # the inputs' fingerprint and the summary of the build that wrote a folder
 
 
 def input_files(raw_dir: Path) -> list[Path]:
@@ -113,6 +118,18 @@ class BuildSummary:
         self.failures.update(findings.loc[findings["status"] == "fail", "severity"].tolist())
         self.not_assessable += int((findings["status"] == "not_assessable").sum())
 
+    def to_json(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # Counters are dicts
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> BuildSummary:
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        out = cls(**{k: v for k, v in data.items() if k in fields})
+        for name in ("status", "format", "layout", "severities", "failures"):
+            setattr(out, name, Counter(getattr(out, name)))
+        out.not_ok = [tuple(x) for x in out.not_ok]  # type: ignore[misc]
+        return out
+
 
 class WrittenTables(Mapping[str, pd.DataFrame]):
     """The tables of a finished build, read from its Parquet files when asked for."""
@@ -137,6 +154,7 @@ class BuildResult:
     out_dir: Path
     summary: BuildSummary
     written: list[Path] = field(default_factory=list)
+    up_to_date: bool = False  # nothing had changed since the build that wrote the folder: nothing was written
 
     @property
     def tables(self) -> WrittenTables:
@@ -186,11 +204,13 @@ def _sha256(path: str) -> str:
 class _Builder:
     """The two passes of a build into one staging folder."""
 
-    def __init__(self, raw_dir: Path, stage: Path, manifest: pd.DataFrame, bar: tqdm) -> None:
-        self.raw_dir, self.bar = raw_dir, bar
+    def __init__(self, stage: Path, manifest: pd.DataFrame, cache: ParseCache, bar: tqdm) -> None:
+        self.bar = bar
         self.manifest = manifest
         flat = manifest.reset_index() if len(manifest) else None
-        self.region_overrides = overrides_from_manifest(flat) if flat is not None else {}
+        self.regions = RegionMemo(
+            cache.folder, cache.version, overrides_from_manifest(flat) if flat is not None else {}
+        )
         self.series_overrides = manifest_overrides(flat)
         self.sink = TableSink(stage)
         self.summary = BuildSummary()
@@ -201,7 +221,7 @@ class _Builder:
         """Write one chunk of reports' tables and single-report findings; keep their series entries."""
         reports = [u.report for u in units]
         tables = all_tables(reports)
-        regions = region_columns(reports, self.manifest, self.region_overrides)
+        regions = self.regions.columns(reports)
         series = series_column(reports, self.manifest, self.series_overrides)
         base = tables["reports"].set_index("report_id", drop=False)
         tables["reports"] = base.join(regions).join(series).reset_index(drop=True)
@@ -251,7 +271,37 @@ class _Builder:
 
     def finish(self) -> list[Path]:
         self.spool.close()
+        self.regions.save()
         return self.sink.close()
+
+
+def _fingerprint(raw_dir: Path, tasks: list[FileTask], keys: list[str], version: str) -> str:
+    """What a build's output depends on: every file's cache key (its bytes, id, manifest row, the code
+    version), in order, and the whole manifest (series and region overrides are read from all of it)."""
+    h = hashlib.sha256(f"{version}\0{raw_dir.as_posix()}".encode())  # source_file is written as RAW_DIR/id
+    manifest = raw_dir / MANIFEST_NAME
+    h.update(manifest.read_bytes() if manifest.is_file() else b"")
+    for task, key in zip(tasks, keys, strict=True):
+        h.update(f"\0{task.report_id}\0{key}".encode())
+    return h.hexdigest()
+
+
+def _up_to_date(out_dir: Path, fingerprint: str) -> BuildResult | None:
+    """The result of the build that wrote ``out_dir``, when it was made from exactly these inputs."""
+    final = out_dir.absolute()
+    with folder_lock(final.resolve() if final.exists() else final):
+        try:
+            record = json.loads((final / BUILD_RECORD).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if record.get("fingerprint") != fingerprint:
+            return None
+        written = [final / name for name in record.get("outputs", [])]
+        if not written or not all(p.is_file() for p in written):
+            return None
+        summary = BuildSummary.from_json(record["summary"])
+    summary.cache_hits = summary.n_reports
+    return BuildResult(final, summary, written, up_to_date=True)
 
 
 def build(
@@ -275,13 +325,18 @@ def build(
     cache = ParseCache(cache_dir or None)
     manifest = read_manifest(raw_dir)
     tasks = plan_tasks(raw_dir, manifest)
+    keys = [cache.key(t, _sha256(t.path)) for t in tasks]
+    fingerprint = _fingerprint(raw_dir, tasks, keys, cache.version)
+    if cache.folder is not None:
+        done = _up_to_date(out_dir, fingerprint)
+        if done is not None:
+            return done
     with staged_folder(out_dir) as stage:
-        keys = [cache.key(t, _sha256(t.path)) for t in tasks]
         cached = [cache.has(k) for k in keys]
         computed = _computed([t for t, hit in zip(tasks, cached, strict=True) if not hit], jobs, scheduler)
         n = len(tasks)
         with tqdm(total=2 * n, desc="parsing", unit="file", delay=1.0, disable=not progress) as bar:
-            builder = _Builder(raw_dir, stage, manifest, bar)
+            builder = _Builder(stage, manifest, cache, bar)
             try:
                 chunk: list[FileUnit] = []
                 for task, key, hit in zip(tasks, keys, cached, strict=True):
@@ -305,5 +360,11 @@ def build(
                 builder.cross_year_pass()
             finally:
                 written = builder.finish()
+        record = {
+            "fingerprint": fingerprint,
+            "outputs": [p.name for p in written],
+            "summary": builder.summary.to_json(),
+        }
+        (stage / BUILD_RECORD).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     final = out_dir.absolute()
     return BuildResult(final, builder.summary, [final / p.name for p in written])
