@@ -35,6 +35,7 @@ def _summary(result: BuildResult, out_dir: Path) -> str:
     )
     if s.unresolved_issuers:
         lines.append("  issuers without a region: " + ", ".join(s.unresolved_issuers))
+    lines += s.judgement_lines
     not_ok = [f"{status:<8}{rid}: {message}" for status, rid, message in s.not_ok]
     lines += _listed("reports with errors (status failed or partial)", not_ok, s.n_not_ok)
     lines += _listed("reports with no issuer (no series, no region)", s.no_issuer, s.n_no_issuer)
@@ -94,6 +95,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if ((f["status"] == "fail") & (f["severity"] == "error")).any() else 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    """List one report's findings with the reviews.csv line of each (and, with --cells, its cells)."""
+    from gongkai.analysis.review_listing import build_listing, render_listing
+
+    file = Path(args.file)
+    raw = Path(args.raw_dir) if args.raw_dir else file.parent
+    if not file.is_file():
+        print(f"error: {file} is not a file", file=sys.stderr)
+        return 2
+    if not file.resolve().is_relative_to(raw.resolve()):
+        print(f"error: {file} is not inside the raw folder {raw}", file=sys.stderr)
+        return 2
+    print(render_listing(build_listing(file, raw, Path(args.processed)), cells=args.cells))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gongkai", description="Parse and audit 政府信息公开工作年度报告.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -146,6 +163,12 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("file")
     c.add_argument("--manifest", help="manifest.csv with series_id overrides (default: beside FILE)")
     c.set_defaults(func=cmd_check)
+    v = sub.add_parser("review", help="list one file's findings with the lines to paste into reviews.csv")
+    v.add_argument("file")
+    v.add_argument("--raw-dir", help="the raw folder holding reviews.csv and corrections.csv (default: FILE's)")
+    v.add_argument("--processed", default="data/processed", help="the build's tables (default data/processed)")
+    v.add_argument("--cells", action="store_true", help="also list every cell with its corrections.csv line")
+    v.set_defaults(func=cmd_review)
     add_audit_subcommand(sub)
     return p
 

@@ -14,7 +14,7 @@ Severity = Literal["error", "warning", "info"]
 TABLE2_COLUMNS = ["item", "category", "measure", "unit", "value", "raw", "cell_status", "source_line", "source_ref"]
 TABLE3_COLUMNS = ["row", "applicant", "value", "raw", "cell_status", "source_line", "source_ref"]
 TABLE4_COLUMNS = ["proceeding", "outcome", "value", "raw", "cell_status", "source_line", "source_ref"]
-CELL_STATUSES = ("number", "blank", "dash", "text", "missing", "inferred")
+CELL_STATUSES = ("number", "blank", "dash", "text", "missing", "inferred", "corrected")  # corrected: corrections.csv
 
 
 @dataclass(frozen=True)

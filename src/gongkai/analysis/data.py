@@ -15,7 +15,7 @@ import pandas as pd
 
 from gongkai.datafiles import package_csv
 
-TABLES = ("reports", "table2", "table3", "table4", "parse_issues", "claims", "findings", "checks")
+TABLES = ("reports", "table2", "table3", "table4", "parse_issues", "claims", "findings", "checks", "stale_reviews")
 
 
 @cache
@@ -125,6 +125,7 @@ class Tables:
     claims: pd.DataFrame = field(default_factory=lambda: empty_table("claims"))
     findings: pd.DataFrame = field(default_factory=lambda: empty_table("findings"))
     checks: pd.DataFrame = field(default_factory=lambda: empty_table("checks"))
+    stale_reviews: pd.DataFrame = field(default_factory=lambda: empty_table("stale_reviews"))  # reviews.csv
 
     def for_report(self, report_id: str) -> Tables:
         """The rows of every table that belong to one report."""

@@ -120,19 +120,27 @@ class ReportSection:
 
 
 def report_sections(audit: RegionAudit) -> Iterator[ReportSection]:
-    """For each report: table 3 with failing cells highlighted, its findings and parse issues."""
+    """For each report: table 3 with failing cells highlighted, its unreviewed findings and parse issues.
+
+    Findings a researcher confirmed or dismissed (reviews.csv) are listed apart (``reviewed.py``);
+    a dismissed finding highlights no cell.
+    """
     for _, rep in audit.data.reports.iterrows():
         part = audit.data.tables.for_report(rep["report_id"])
         heading = f"{rep['issuer']} {rep['year']}年（{rep['report_id']}）"
+        review = part.findings["review"]
         styler = None
         if len(part.table3):
             styler = style_table3(
-                part.table3, part.findings, rep.get("format"), caption="三、收到和处理政府信息公开申请情况"
+                part.table3,
+                part.findings[review.ne("dismissed").fillna(True).astype(bool)],
+                rep.get("format"),
+                caption="三、收到和处理政府信息公开申请情况",
             )
         yield ReportSection(
             heading,
             styler,
-            findings_table(part.findings),
+            findings_table(part.findings[review.isna()]),
             _heading(part.parse_issues[["severity", "section", "message", "source_line"]].reset_index(drop=True)),
         )
 
@@ -228,7 +236,8 @@ def carry_over_view(audit: RegionAudit) -> pd.DataFrame:
 
 def _number(t3: pd.DataFrame, rid: str, row: str) -> int | None:
     hit = t3[(t3["report_id"] == rid) & (t3["row"] == row) & (t3["applicant"] == "total")]
-    if hit.empty or hit["cell_status"].iloc[0] not in ("number", "inferred") or pd.isna(hit["value"].iloc[0]):
+    numeric = ("number", "inferred", "corrected")
+    if hit.empty or hit["cell_status"].iloc[0] not in numeric or pd.isna(hit["value"].iloc[0]):
         return None
     return int(hit["value"].iloc[0])
 

@@ -294,6 +294,8 @@ def write_processed(tables: Tables, folder: str | Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     for name in TABLES:
         df: pd.DataFrame = getattr(tables, name)
+        if df.empty:  # typed text columns, as the build writes them (an untyped empty column is Arrow null)
+            df = df.astype({c: "string" for c, t in schema()[name].items() if t == "str"})
         df.to_parquet(out / f"{name}.parquet", index=False)
         df.to_csv(out / f"{name}.csv", index=False, encoding="utf-8-sig")
     return out

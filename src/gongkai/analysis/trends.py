@@ -27,7 +27,7 @@ APPLICANTS = (
 )
 OUTCOME_GROUPS = ("granted", "partially_granted", "denied", "unavailable", "rejected", "other")
 PROCEEDINGS = ("administrative_review", "litigation_direct", "litigation_after_review")
-_NUMERIC = ("number", "inferred")
+_NUMERIC = ("number", "inferred", "corrected")
 
 
 @cache

@@ -33,16 +33,22 @@ from gongkai.dataset.audit_stream import cross_year, unpack_grids
 from gongkai.dataset.cache import ParseCache, default_cache_dir, file_sha256
 from gongkai.dataset.enrich import series_column
 from gongkai.dataset.executors import run_dask, run_here, run_local
-from gongkai.dataset.filework import FileTask, FileUnit, process_batch, unpack_unit
+from gongkai.dataset.filework import FileTask, FileUnit, apply_manifest, parse_one, process_batch, unpack_unit
 from gongkai.dataset.manifest import MANIFEST_NAME, read_manifest
 from gongkai.dataset.regions_memo import RegionMemo
 from gongkai.dataset.sink import TableSink
 from gongkai.dataset.tables import all_tables
 from gongkai.regions import overrides_from_manifest
+from gongkai.review import JUDGEMENT_FILES, Judgements, issues_frame, summary_lines
+from gongkai.review.corrections import CORRECTED, apply_corrections
+from gongkai.review.inputs import Correction
+from gongkai.review.reviews import attach_reviews
 from gongkai.rules.grids import ReportGrids
 from gongkai.rules.results import Collector
 from gongkai.rules.series import manifest_overrides
 from gongkai.staging import folder_lock, staged_folder
+
+__all__ = ["BuildResult", "BuildSummary", "apply_manifest", "build", "input_files", "parse_one", "plan_tasks"]
 
 CHUNK_REPORTS = 500  # reports per written chunk (Parquet row group); fixed, so the bytes never depend on the run
 BATCH_FILES = 8  # files per task sent to a worker
@@ -52,12 +58,14 @@ BUILD_RECORD = ".gongkai-build.json"  # the inputs' fingerprint and the summary 
 
 
 def input_files(raw_dir: Path) -> list[Path]:
-    """Every file under ``raw_dir`` (recursively) except the manifest and hidden files, in a stable order."""
+    """Every file under ``raw_dir`` (recursively) except the manifest, the researcher's judgement files
+    (corrections.csv, reviews.csv at the top) and hidden files, in a stable order."""
     return sorted(
         p
         for p in raw_dir.rglob("*")
         if p.is_file()
         and p.name != MANIFEST_NAME
+        and p.relative_to(raw_dir).as_posix() not in JUDGEMENT_FILES
         and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
     )
 
@@ -96,6 +104,9 @@ class BuildSummary:
     no_year: list[str] = field(default_factory=list)
     n_no_year: int = 0
     cache_hits: int = 0
+    n_corrected: int = 0  # cells corrected by corrections.csv
+    reviews: Counter = field(default_factory=Counter)  # findings by verdict ("" unreviewed)
+    judgement_lines: list[str] = field(default_factory=list)
 
     def add_parse_chunk(self, tables: Mapping[str, pd.DataFrame]) -> None:
         reports, issues = tables["reports"], tables["parse_issues"]
@@ -103,6 +114,9 @@ class BuildSummary:
         for col in ("status", "format", "layout"):
             getattr(self, col).update(reports[col].fillna("—").tolist())
         self.severities.update(issues["severity"].tolist())
+        self.n_corrected += sum(
+            int((tables[t]["cell_status"] == CORRECTED).sum()) for t in ("table2", "table3", "table4")
+        )
         unresolved = reports[reports["division_code"].isna() & reports["issuer"].notna()]["issuer"]
         self.unresolved_issuers.update(dict.fromkeys(unresolved.tolist()))
         bad = reports[reports["status"] != "ok"]
@@ -117,6 +131,18 @@ class BuildSummary:
     def add_findings(self, findings: pd.DataFrame) -> None:
         self.failures.update(findings.loc[findings["status"] == "fail", "severity"].tolist())
         self.not_assessable += int((findings["status"] == "not_assessable").sum())
+        self.reviews.update(findings["review"].fillna("").tolist())
+
+    def judgements(self, stale: pd.DataFrame, issues: pd.DataFrame) -> None:
+        """The summary lines of :func:`gongkai.review.summary_lines`, from the counts gathered."""
+        verdicts = [v or None for v, n in sorted(self.reviews.items()) for _ in range(n)]
+        tables = {
+            "findings": pd.DataFrame({"review": pd.array(verdicts, dtype="string")}),
+            "table3": pd.DataFrame({"cell_status": [CORRECTED] * self.n_corrected}),
+            "stale_reviews": stale,
+            "review_issues": issues,
+        }
+        self.judgement_lines = summary_lines(tables)
 
     def to_json(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # Counters are dicts
@@ -125,7 +151,7 @@ class BuildSummary:
     def from_json(cls, data: dict[str, object]) -> BuildSummary:
         fields = {f.name: f for f in dataclasses.fields(cls)}
         out = cls(**{k: v for k, v in data.items() if k in fields})
-        for name in ("status", "format", "layout", "severities", "failures"):
+        for name in ("status", "format", "layout", "severities", "failures", "reviews"):
             setattr(out, name, Counter(getattr(out, name)))
         out.not_ok = [tuple(x) for x in out.not_ok]  # type: ignore[misc]
         return out
@@ -155,15 +181,21 @@ class BuildResult:
     summary: BuildSummary
     written: list[Path] = field(default_factory=list)
     up_to_date: bool = False  # nothing had changed since the build that wrote the folder: nothing was written
+    held: dict[str, pd.DataFrame] | None = None  # the tables, when the build wrote no folder (``out_dir=None``)
 
     @property
-    def tables(self) -> WrittenTables:
+    def tables(self) -> Mapping[str, pd.DataFrame]:
+        if self.held is not None:
+            return self.held
         names = list(dict.fromkeys(p.stem for p in self.written))
         return WrittenTables(self.out_dir, names)
 
 
-def plan_tasks(raw_dir: Path, manifest: pd.DataFrame) -> list[FileTask]:
-    """One task per input file, with its manifest row."""
+def plan_tasks(raw_dir: Path, manifest: pd.DataFrame, corrections: list[Correction] | None = None) -> list[FileTask]:
+    """One task per input file, with its manifest row and its corrections."""
+    wanted: dict[str, list[Correction]] = {}
+    for c in corrections or []:
+        wanted.setdefault(c.report_id, []).append(c)
     tasks = []
     for path in input_files(raw_dir):
         report_id = path.relative_to(raw_dir).as_posix()
@@ -173,7 +205,7 @@ def plan_tasks(raw_dir: Path, manifest: pd.DataFrame) -> list[FileTask]:
             if isinstance(row, pd.DataFrame):  # a file listed twice: its first row
                 row = row.iloc[0]
             entry = tuple((str(k), str(v)) for k, v in row.items())
-        tasks.append(FileTask(str(path), report_id, entry))
+        tasks.append(FileTask(str(path), report_id, entry, tuple(wanted.get(report_id, ()))))
     return tasks
 
 
@@ -204,8 +236,12 @@ def _sha256(path: str) -> str:
 class _Builder:
     """The two passes of a build into one staging folder."""
 
-    def __init__(self, stage: Path, manifest: pd.DataFrame, cache: ParseCache, bar: tqdm) -> None:
+    def __init__(
+        self, stage: Path, manifest: pd.DataFrame, cache: ParseCache, judgements: Judgements, bar: tqdm
+    ) -> None:
         self.bar = bar
+        self.judgements = judgements
+        self.matched: set[int] = set()  # reviews.csv lines that met their finding
         self.manifest = manifest
         flat = manifest.reset_index() if len(manifest) else None
         self.regions = RegionMemo(
@@ -227,7 +263,9 @@ class _Builder:
         tables["reports"] = base.join(regions).join(series).reset_index(drop=True)
         for name in PARSE_TABLES:
             self.sink.append(name, tables[name])
-        findings = Collector(findings=[f for u in units for f in u.audit.findings]).frames()[0]
+        for u in units:
+            self.judgements.issues += u.problems
+        findings = self.reviewed(Collector(findings=[f for u in units for f in u.audit.findings]).frames()[0], reports)
         self.sink.append("findings", findings)
         self.summary.add_parse_chunk(tables)
         self.summary.add_findings(findings)
@@ -240,6 +278,22 @@ class _Builder:
                 self.store.setdefault((sid, int(r.year)), (r.report_id, u.audit.grids))
             entries.append((r.report_id, r.year, sid, u.audit.counts, u.audit.judged, u.audit.grids))
         pickle.dump(entries, self.spool, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def reviewed(self, findings: pd.DataFrame, reports: list) -> pd.DataFrame:
+        """The findings with the verdicts of reviews.csv; remembers which reviews met their finding."""
+        ids = [r if isinstance(r, str) else r.report_id for r in reports]
+        out, stale = attach_reviews(findings, self.judgements.reviews, ids)
+        self.matched |= {r.line for r in self.judgements.reviews} - set(stale["line"].dropna().astype(int))
+        return out
+
+    def judgement_tables(self, report_ids: list[str]) -> None:
+        """``stale_reviews`` (verdicts that met no finding in any chunk) and ``review_issues``."""
+        unmatched = [r for r in self.judgements.reviews if r.line not in self.matched]
+        _, stale = attach_reviews(Collector().frames()[0], unmatched, report_ids)
+        issues = issues_frame(self.judgements.issues)
+        self.sink.append("stale_reviews", stale)
+        self.sink.append("review_issues", issues)
+        self.summary.judgements(stale, issues)
 
     def cross_year_pass(self) -> None:
         """The cross-year rules over the series entries; write their findings, then claims and checks."""
@@ -263,6 +317,7 @@ class _Builder:
                     out.counts[(rid, rule)] = c
                 cross_year(rid, year, sid, unpack_grids(grids), judged, grids_of, out)
             findings, claims, checks = out.frames()
+            findings = self.reviewed(findings, [e[0] for e in entries])
             self.sink.append("findings", findings)
             self.sink.append("claims", claims)
             self.sink.append("checks", checks)
@@ -277,10 +332,12 @@ class _Builder:
 
 def _fingerprint(raw_dir: Path, tasks: list[FileTask], keys: list[str], version: str) -> str:
     """What a build's output depends on: every file's cache key (its bytes, id, manifest row, the code
-    version), in order, and the whole manifest (series and region overrides are read from all of it)."""
+    version), in order, the whole manifest (series and region overrides are read from all of it) and the
+    researcher's corrections.csv and reviews.csv."""
     h = hashlib.sha256(f"{version}\0{raw_dir.as_posix()}".encode())  # source_file is written as RAW_DIR/id
-    manifest = raw_dir / MANIFEST_NAME
-    h.update(manifest.read_bytes() if manifest.is_file() else b"")
+    for name in (MANIFEST_NAME, *JUDGEMENT_FILES):
+        path = raw_dir / name
+        h.update(path.read_bytes() if path.is_file() else b"\0")
     for task, key in zip(tasks, keys, strict=True):
         h.update(f"\0{task.report_id}\0{key}".encode())
     return h.hexdigest()
@@ -306,7 +363,7 @@ def _up_to_date(out_dir: Path, fingerprint: str) -> BuildResult | None:
 
 def build(
     raw_dir: Path,
-    out_dir: Path,
+    out_dir: Path | None = None,
     *,
     jobs: int | None = None,
     scheduler: str | None = None,
@@ -315,16 +372,27 @@ def build(
 ) -> BuildResult:
     """Parse and audit every file under ``raw_dir``; write the tables to ``out_dir``, whole or not at all.
 
+    ``out_dir=None``: no folder is written and the result holds the tables (for small batches).
     ``jobs``: worker processes (default: the machine's cores); ``scheduler``: the address of a Dask
     scheduler to send the per-file work to instead; ``cache_dir``: the parse cache (``True``: the
     default beside ``out_dir``, ``None``/``False``: none).
     """
+    if out_dir is None:  # the tables in memory: built in a temporary folder, read back, the folder removed
+        with tempfile.TemporaryDirectory(prefix="gongkai-build-") as tmp:
+            result = build(
+                raw_dir, Path(tmp) / "out", jobs=jobs, scheduler=scheduler, cache_dir=None, progress=progress
+            )
+            held = {name: df for name, df in result.tables.items()}
+        return BuildResult(result.out_dir, result.summary, [], held=held)
     jobs = jobs or os.cpu_count() or 1
     if cache_dir is True:
         cache_dir = default_cache_dir(out_dir)
     cache = ParseCache(cache_dir or None)
     manifest = read_manifest(raw_dir)
-    tasks = plan_tasks(raw_dir, manifest)
+    judgements = Judgements.read(raw_dir)  # the researcher's corrections (in each file's work) and verdicts
+    tasks = plan_tasks(raw_dir, manifest, judgements.corrections)
+    known = {t.report_id for t in tasks}
+    judgements.issues += apply_corrections([], [c for c in judgements.corrections if c.report_id not in known])[1]
     keys = [cache.key(t, _sha256(t.path)) for t in tasks]
     fingerprint = _fingerprint(raw_dir, tasks, keys, cache.version)
     if cache.folder is not None:
@@ -336,7 +404,7 @@ def build(
         computed = _computed([t for t, hit in zip(tasks, cached, strict=True) if not hit], jobs, scheduler)
         n = len(tasks)
         with tqdm(total=2 * n, desc="parsing", unit="file", delay=1.0, disable=not progress) as bar:
-            builder = _Builder(stage, manifest, cache, bar)
+            builder = _Builder(stage, manifest, cache, judgements, bar)
             try:
                 chunk: list[FileUnit] = []
                 for task, key, hit in zip(tasks, keys, cached, strict=True):
@@ -358,6 +426,7 @@ def build(
                 if chunk or not n:
                     builder.parse_chunk(chunk)
                 builder.cross_year_pass()
+                builder.judgement_tables([t.report_id for t in tasks])
             finally:
                 written = builder.finish()
         record = {

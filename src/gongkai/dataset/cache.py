@@ -1,7 +1,7 @@
 """The parse cache: one file's unit (parsed report + single-report audit), kept across builds.
 
 An entry's key is the sha256 of everything the unit depends on: the raw file's sha256, the report id,
-the file's manifest row, and the *code version* (the bytes of every module and data file of the
+the file's manifest row and corrections.csv rows, and the *code version* (the bytes of every module and data file of the
 gongkai package, plus the versions of the libraries that read files). Change a file, its manifest row
 or the parser, and only the units concerned are recomputed; nothing else can make an entry stale.
 Entries are written atomically (temporary file, then rename), so builds may share one cache, and a
@@ -10,6 +10,7 @@ killed build leaves no broken entry. Clear it by deleting the folder.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -69,7 +70,8 @@ class ParseCache:
         self.misses = 0
 
     def key(self, task: FileTask, sha256: str) -> str:
-        parts = [self.version, sha256, task.report_id, json.dumps(task.entry, ensure_ascii=False)]
+        corrections = [dataclasses.astuple(c) for c in task.corrections]
+        parts = [self.version, sha256, task.report_id, json.dumps([task.entry, corrections], ensure_ascii=False)]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
     def _path(self, key: str) -> Path:

@@ -1,9 +1,9 @@
 """The work done for one raw file, wherever it runs (this process, a local worker, a Dask worker).
 
-:func:`process_batch` parses each file, fills what the report omits from its manifest row and runs the
-single-report half of the audit; each result comes back as a compressed pickle (a *unit*), the form
-the parse cache stores. Nothing here may stop a batch: a failure of any kind becomes a located error
-on that file's report.
+:func:`process_batch` parses each file, fills what the report omits from its manifest row, applies
+the file's rows of corrections.csv and runs the single-report half of the audit; each result comes
+back as a compressed pickle (a *unit*), the form the parse cache stores. Nothing here may stop a
+batch: a failure of any kind becomes a located error on that file's report.
 """
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ from __future__ import annotations
 import pickle
 import traceback
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai.dataset.audit_stream import ReportAudit, audit_report, audit_reports
 from gongkai.parse.report import read_report
 from gongkai.report import ParseIssue, Report
+from gongkai.review.corrections import correct_report
+from gongkai.review.inputs import Correction, InputIssue
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class FileTask:
     path: str
     report_id: str
     entry: tuple[tuple[str, str], ...] = ()  # the manifest row of the file, (column, value) in column order
+    corrections: tuple[Correction, ...] = ()  # the file's rows of RAW_DIR/corrections.csv
 
 
 @dataclass
@@ -34,6 +37,7 @@ class FileUnit:
 
     report: Report
     audit: ReportAudit
+    problems: list[InputIssue] = field(default_factory=list)  # corrections that could not be applied
 
 
 def _failure_message(exc: BaseException) -> str:
@@ -92,16 +96,19 @@ def _audit(report: Report) -> ReportAudit:
         return audit_report(Report(report.report_id, report.source_file, report.sha256))
 
 
-def _parsed(task: FileTask) -> Report:
+def _parsed(task: FileTask) -> tuple[Report, list[InputIssue]]:
+    """The report of a file, completed from its manifest row, corrected by the researcher's corrections."""
     report = parse_one(Path(task.path), task.report_id)
     apply_manifest(report, dict(task.entry))
-    return report
+    if not task.corrections:
+        return report, []
+    return correct_report(report, list(task.corrections))
 
 
 def process_file(task: FileTask) -> FileUnit:
-    """Parse, complete from the manifest, audit: the unit of one file."""
-    report = _parsed(task)
-    return FileUnit(report, _audit(report))
+    """Parse, complete from the manifest, correct, audit: the unit of one file."""
+    report, problems = _parsed(task)
+    return FileUnit(report, _audit(report), problems)
 
 
 def pack_unit(unit: FileUnit) -> bytes:
@@ -118,9 +125,10 @@ def process_batch(tasks: list[FileTask]) -> list[bytes]:
     The table rules run on the batch's reports at once; should that fail, each report is audited
     alone, so that only the report that breaks a rule carries the error.
     """
-    reports = [_parsed(t) for t in tasks]
+    parsed = [_parsed(t) for t in tasks]
+    reports = [r for r, _ in parsed]
     try:
         audits = audit_reports(reports)
     except Exception:  # one report breaks a rule: find it by auditing each alone
         audits = [_audit(r) for r in reports]
-    return [pack_unit(FileUnit(r, a)) for r, a in zip(reports, audits, strict=True)]
+    return [pack_unit(FileUnit(r, a, p)) for (r, p), a in zip(parsed, audits, strict=True)]

@@ -53,7 +53,7 @@ def run_audit(args: argparse.Namespace) -> int:
     from gongkai.analysis.data import load_table, processed_exists, resolve_processed
     from gongkai.analysis.overview import region_summary
     from gongkai.analysis.selection import RegionNotFound, find_region, report_path, unknown_region
-    from gongkai.publish.index import update_status, write_index
+    from gongkai.publish.index import review_counts, update_status, write_index
     from gongkai.publish.runner import plan_jobs, run_jobs, staged_site
     from gongkai.staging import FolderLocked
 
@@ -84,7 +84,10 @@ def run_audit(args: argparse.Namespace) -> int:
             results = run_jobs(jobs, n_jobs=max(1, args.jobs), timeout=args.timeout, progress=not args.quiet)
             status = update_status(out_dir, results)
             n_unplaced = int(sum(1 for _, r in reports.iterrows() if not report_path(r)))
-            index = site / write_index(out_dir, summary, status, len(reports), n_unplaced).relative_to(out_dir)
+            reviews = review_counts(reports, findings)  # issue 15: the researcher's verdicts per region
+            n_stale = len(load_table(processed, "stale_reviews"))
+            written = write_index(out_dir, summary, status, len(reports), n_unplaced, reviews, n_stale)
+            index = site / written.relative_to(out_dir)
     except FolderLocked as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from gongkai.analysis.region_report import LEVEL_NAMES
+from gongkai.analysis.selection import report_path
 from gongkai.publish.runner import JobResult
 
 STATUS_FILE = "status.json"
@@ -47,14 +48,45 @@ def _links(out_dir: Path, entry: dict[str, object] | None) -> dict[str, object]:
     }
 
 
+REVIEW_COUNTS = ("confirmed", "dismissed", "unreviewed")
+
+
+def review_counts(reports: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
+    """Per region key (every level, as region_summary): failing findings confirmed, dismissed and unreviewed
+    by a researcher (reviews.csv)."""
+    fails = findings[findings["status"] == "fail"] if len(findings) else findings
+    review = fails["review"] if "review" in fails else pd.Series([None] * len(fails), index=fails.index)
+    per = pd.DataFrame({"report_id": fails["report_id"], "verdict": review.fillna("unreviewed")})
+    per = pd.crosstab(per["report_id"], per["verdict"]).reindex(columns=list(REVIEW_COUNTS), fill_value=0)
+    rows = []
+    for _, r in reports.iterrows():
+        path = report_path(r)
+        for depth in range(1, len(path) + 1):
+            rows.append(("/".join(path[:depth]), r["report_id"]))
+    link = pd.DataFrame(rows, columns=["key", "report_id"])
+    counts = link.merge(per, left_on="report_id", right_index=True, how="inner")
+    return counts.groupby("key")[list(REVIEW_COUNTS)].sum().astype(int)
+
+
+def _review_counts(reviews: pd.DataFrame | None, key: str) -> dict[str, int]:
+    known = reviews is not None and key in reviews.index
+    return {f"{k}_count": int(reviews.at[key, k]) if known else 0 for k in REVIEW_COUNTS}  # type: ignore[union-attr]
+
+
 def write_index(
     out_dir: Path,
     summary: pd.DataFrame,
     status: dict[str, dict[str, object]],
     n_reports: int,
     n_unplaced: int = 0,
+    reviews: pd.DataFrame | None = None,
+    n_stale: int = 0,
 ) -> Path:
-    """Write index.html from the region summary (overview.region_summary) and the run status."""
+    """Write index.html from the region summary (overview.region_summary) and the run status.
+
+    ``reviews`` (:func:`review_counts`) adds the researcher's verdicts per region; ``n_stale`` counts the
+    reviews.csv verdicts whose finding no longer exists.
+    """
     from jinja2 import Template
 
     regions = []
@@ -69,6 +101,7 @@ def write_index(
                 "error_count": int(r["error"]),
                 "warning_count": int(r["warning"]),
                 "info_count": int(r["info"]),
+                **_review_counts(reviews, r["key"]),
                 **_links(out_dir, status.get(f"region:{r['key']}")),
             }
         )
@@ -84,6 +117,7 @@ def write_index(
         corpus_pages=corpus_pages,
         n_failed=n_failed,
         n_unplaced=n_unplaced,
+        n_stale=n_stale,
     )
     path = out_dir / "index.html"
     path.write_text(html, encoding="utf-8")

@@ -2,8 +2,8 @@
 
 A :class:`Grid` holds one table as a matrix of values (NaN unless the cell is a
 number) and a matrix of cell-status codes. Only ``number`` cells take part in
-arithmetic; blank, dash, text, inferred and missing cells make a rule that needs
-them not assessable, never zero.
+arithmetic (a ``corrected`` cell is one); blank, dash, text, inferred and missing
+cells make a rule that needs them not assessable, never zero.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from gongkai.report import Report
 from gongkai.templates import FORMATS, table2_cells, table3_columns, table3_rows, table4_cells
 
 STATUS_ORDER = ("number", "blank", "dash", "text", "missing", "inferred")
-STATUS_CODES = {k: i for i, k in enumerate(STATUS_ORDER)}
-STATUS_NAMES = {v: k for k, v in STATUS_CODES.items()}
 NUMBER = 0
+STATUS_NAMES = dict(enumerate(STATUS_ORDER))
+# A cell the researcher corrected (corrections.csv) is a number to every rule.
+STATUS_CODES = {k: i for i, k in STATUS_NAMES.items()} | {"corrected": NUMBER}
 MISSING = 4
 UNKNOWN_STATUS = STATUS_CODES["text"]
 
@@ -130,6 +131,8 @@ class Grid:
             line = self.lines[p] if p < len(self.lines) else None
         code = self.status.item(i, j)
         kind = "" if code == NUMBER else f" {STATUS_NAMES[code]}"
+        if self.records is not None and p < len(self.records) and self.records[p][2] == "corrected":
+            kind = f" corrected to {self.values.item(i, j):.10g}"  # raw is the source's text, not the value
         # Plain str and int (cells held as records) need no missing-value check; anything else goes through pandas.
         if type(line) is int:
             where = f" line {line}"
