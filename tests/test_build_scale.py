@@ -308,3 +308,21 @@ def test_a_dask_cluster_gives_the_bytes_of_a_local_build(corpus: Path, tmp_path:
                 p.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+def test_a_worker_that_dies_costs_only_its_own_file(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    """A file that kills its worker process (as the kernel's OOM killer would) is recorded; the rest is built."""
+    real = filework.read_report
+
+    def lethal(path, report_id=None):
+        if Path(path).name == "jincheng_2024.txt":
+            os._exit(137)
+        return real(path, report_id=report_id)
+
+    monkeypatch.setattr(filework, "read_report", lethal)  # the forked workers inherit it
+    result = build(corpus, tmp_path / "out", jobs=2, cache_dir=None, progress=False)
+    reports = result.tables["reports"].set_index("report_id")
+    assert reports.loc["jincheng_2024.txt", "status"] == "failed"
+    assert "worker process died" in reports.loc["jincheng_2024.txt", "message"]
+    assert result.summary.n_reports == len(reports) == len(list(corpus.rglob("*.*"))) - 1  # all but the manifest
+    assert (reports.loc[["jishan_2023.txt", "boshan_2024.txt", "gaoping_2020.txt"], "status"] == "ok").all()
