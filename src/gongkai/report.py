@@ -76,7 +76,9 @@ class Report:
     issuer: str | None = None
     year: int | None = None
     published: str | None = None  # ISO date
-    format: str | None = None  # "2019" or "2021"
+    format: str | None = None  # "2019" or "2021": the format of table 3 (the table the formats mostly differ in)
+    format_table2: str | None = None  # the format of table 2's shape, detected on its own
+    format_table3: str | None = None  # the format of table 3's shape, detected on its own
     layout: str | None = None
     encoding: str | None = None
     sections: dict[str, str] = field(default_factory=dict)  # "一".."六" -> narrative text
@@ -107,6 +109,11 @@ class Report:
         head = "; ".join(f"[{i.section}] {i.message}" for i in shown[:3])
         more = len(shown) - 3
         return head + (f" (+{more} more)" if more > 0 else "")
+
+    def table_format(self, table: int) -> str | None:
+        """The format of one table's shape (2 or 3; table 4 is the same in both); the report's when unset."""
+        own = {2: self.format_table2, 3: self.format_table3}.get(table)
+        return own or self.format
 
     def cells(self, table: int) -> CellTable | None:
         """Table 2, 3 or 4 as records when its DataFrame has not been built yet, else None (read the frame)."""

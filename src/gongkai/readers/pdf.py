@@ -1,25 +1,10 @@
-"""Read a PDF with a text layer into a SourceDocument, using pdfplumber.
+"""Read a PDF with a text layer into a SourceDocument: PDFium's characters and ruling lines
+(``pdf_pdfium``), pdfplumber's table finder and word clustering on them.
 
-Library choice (measured with tests/fixtures/bench_pdf_libraries.py; details in docs/pdf_library.md).
-Rows = value rows found with their label followed by exactly their values, cell by cell; on
-huaian_2024.pdf 31 rows / 185 values (table 2 and the 25 rows of table 3, which runs over pages 4-5),
-on the LibreOffice fixture seed_003.pdf 28 rows / 182 values. CPU seconds per page, text and tables:
-
-===========  ========================  ========================  ==========
-library      huaian_2024.pdf           seed_003.pdf              s / page
-===========  ========================  ========================  ==========
-pdfplumber   31/31 rows, 185/185       28/28 rows, 182/182       0.05-0.07
-PyMuPDF 2.0  8/31 rows, 30/185 (*)     20/28 rows, 126/182       0.54-0.63
-pypdfium2    27/31 lines, 157/185      24/28 lines, 154/182      0.003
-             (text only, no tables)
-===========  ========================  ========================  ==========
-
-(*) PyMuPDF's find_tables moves punctuation out of place ("1.属于国家秘密" becomes "1 属于国家秘密\\n.",
-96171.6 becomes "961716\\n."), so labels no longer match; its numbers are otherwise right (184/185).
-It is also AGPL-licensed and pulls in onnxruntime. pypdfium2 is fast but has no table finder, and a
-wrapped row label leaves the label's first line without its numbers. pdfplumber finds every ruled
-cell, keeps punctuation in its cell, and reads a whole 6-page report in 0.42 CPU seconds (about
-0.55 s for 8 pages).
+Why (measured; docs/pdf_library.md): pdfplumber found every ruled cell of the real and rendered
+reports (PyMuPDF lost 23 of 31 rows of 淮安), but its pdfminer.six parsing made it 20 pages/s; reading
+the page content with PDFium and keeping pdfplumber's table reconstruction gives the same cells at
+about 100 pages/s (CPU, one core, a loaded machine).
 
 Output, page by page in vertical order:
 
@@ -36,29 +21,38 @@ Output, page by page in vertical order:
   or neither half is a number, the continuation does not start with an enumeration marker
   ("（四）", "2.", "三、") and one half spans several rows. Every merge and join is noted.
 - all other text becomes one ``TextLine`` per visual line, ref ``page P line L`` (L counts the page's
-  lines outside tables, from 1, dropped lines included).
+  lines outside tables, from 1, dropped lines included). Full-width one-cell rows of running text at
+  the top or bottom edge of a table (a section heading or paragraphs the table frame took in) are
+  text lines too, numbered after the page's other lines.
 - page-number lines ("- 4 -", "第4页", "4/6", or a bare number as a page's first or last line in the
   top or bottom margin) and running headers/footers (the same text, digits aside, in the margin of
   at least half of the pages, and of two at least) are dropped, each drop noted.
 
-A PDF without a text layer (scanned images) raises ``UnreadableSource``: it needs OCR first.
+A page without a text layer goes to :func:`needs_ocr` (the seam for OCR; today an empty page, noted);
+a PDF without any text raises ``UnreadableSource`` saying it needs OCR, an encrypted one says so.
 """
 
 from __future__ import annotations
 
-import io
 import math
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
 
-import pdfplumber
-from pdfminer.utils import decode_text
+import pypdfium2 as pdfium
+from pdfplumber.table import TableFinder
+from pdfplumber.utils import cluster_objects
+from pdfplumber.utils.text import WordExtractor
 
 from gongkai.readers.base import Block, Cell, SourceDocument, TableBlock, TextLine, UnreadableSource
+from gongkai.readers.pdf_pdfium import PageObjects, PdfPasswordError, metadata, open_pdf, read_page
 
+TEXT_TOLERANCE = 3.0  # points: pdfplumber's default x and y tolerance for words and lines
 BORDER_TOLERANCE = 4.0  # points: column borders closer than this are the same border
 MARGIN_SHARE = 0.12  # top and bottom share of the page height where headers, footers, page numbers sit
 RUNNING_POSITION_TOLERANCE = 6.0  # points: a running header/footer sits this close to the same place
@@ -71,6 +65,8 @@ PAGE_NUMBER_ANYWHERE = (
 )
 BARE_NUMBER = re.compile(r"^\d{1,4}$")
 ENUMERATION = re.compile(r"^\s*[（(]?[一二三四五六七八九十百\d]+[）)、.．]")
+SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+、\S")
+SENTENCE_END = ("。", "：", ":", "；")
 NUMERIC = re.compile(r"^[\s\d.,，%％+\-−]*$")
 INFO_KEYS = {"Title": "title", "Author": "author", "Subject": "subject", "CreationDate": "created"}
 
@@ -130,13 +126,23 @@ def read_pdf(path: Path, data: bytes, sha256: str) -> SourceDocument:
         raise UnreadableSource(f"{path.name}: not a PDF file (no %PDF header)")
     notes: list[str] = []
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            metadata = _metadata(pdf)
-            pages = [_read_page(page) for page in pdf.pages]
-    except UnreadableSource:
-        raise
-    except Exception as exc:  # pdfminer raises many types for damaged or encrypted files
+        doc = open_pdf(data)
+    except PdfPasswordError as exc:
+        raise UnreadableSource(
+            f"{path.name}: the PDF is encrypted (password-protected); it cannot be read without the password"
+        ) from exc
+    except Exception as exc:  # PDFium raises PdfiumError for damaged files
         raise UnreadableSource(f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    try:
+        metadata = _metadata(doc)
+        pages = []
+        for index in range(len(doc)):
+            objects = read_page(doc, index)
+            pages.append(_read_page(objects) if objects.chars else needs_ocr(path, objects))
+    except Exception as exc:
+        raise UnreadableSource(f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    finally:
+        doc.close()
     if not any(page.items for page in pages):
         raise UnreadableSource(
             f"{path.name}: the PDF has no text layer (scanned images?); it needs OCR before it can be read"
@@ -154,17 +160,22 @@ def read_pdf(path: Path, data: bytes, sha256: str) -> SourceDocument:
 # --- one page ---------------------------------------------------------------------------------
 
 
-def _read_page(page: pdfplumber.page.Page) -> _Page:
-    number = page.page_number
+def _read_page(page: PageObjects) -> _Page:
+    """The ruled tables and text lines of one page (pdfplumber's table finder and line clustering, run on
+    the characters and edges PDFium gives)."""
+    number = page.number
     parts: list[_Part] = []
-    for table in page.find_tables():
+    tables = TableFinder(page).tables if page.edges else []  # type: ignore[arg-type]  # has what it reads
+    if tables:
+        keyed = sorted(((_v_mid(c), c) for c in page.chars), key=itemgetter(0))
+        middles, by_middle = [m for m, _ in keyed], [c for _, c in keyed]
+    for table in tables:
         if len(table.columns) < 2:
             continue  # a framed paragraph, read as text
-        texts = table.extract()
         cells = [
-            _PdfCell(bbox[0], bbox[2], bbox[1], bbox[3], (text or "").strip())
-            for row, row_texts in zip(table.rows, texts, strict=True)
-            for bbox, text in zip(row.cells, row_texts, strict=True)
+            _PdfCell(bbox[0], bbox[2], bbox[1], bbox[3], _cell_text(bbox, by_middle, middles))
+            for row in table.rows
+            for bbox in row.cells
             if bbox is not None
         ]
         parts.append(_Part(number, len(parts) + 1, table.bbox[1], table.bbox[3], cells))
@@ -172,21 +183,151 @@ def _read_page(page: pdfplumber.page.Page) -> _Page:
     boxes = [(p.left, p.top, p.right, p.bottom) for p in parts]
 
     def outside(obj: dict) -> bool:
-        if obj.get("object_type") != "char":
-            return True
         x = (obj["x0"] + obj["x1"]) / 2
         y = (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
-    text_page = page.filter(outside) if parts else page
-    lines = [
-        _Line(number, i, line["top"], line["bottom"], line["text"].strip())
-        for i, line in enumerate(text_page.extract_text_lines(strip=True), start=1)
-        if line["text"].strip()
+    chars = [c for c in page.chars if outside(c)] if parts else page.chars
+    lines = _text_lines(chars, page) if chars else []
+    items: list[_Line | _Part] = [
+        _Line(number, i, line["top"], line["bottom"], line["text"].strip()) for i, line in enumerate(lines, 1)
     ]
-    items: list[_Line | _Part] = [*lines, *parts]
+    for part in parts:
+        returned = _text_rows_at_edges(part, len(items))
+        items += returned
+        if part.cells:
+            items.append(part)
+    items = [item for item in items if not isinstance(item, _Line) or item.text]
     items.sort(key=lambda item: item.top)
-    return _Page(number, float(page.height), items)
+    return _Page(number, page.height, items)
+
+
+def _text_rows_at_edges(part: _Part, numbered: int) -> list[_Line]:
+    """Take the rows of running text a ruled table took in at its top or bottom edge back to the text flow.
+
+    A table frame may enclose the section heading and paragraphs above it (or below it) as full-width
+    one-cell rows. Such a row at an edge of the table is text when it reads as running text: a
+    numbered heading (二、…) or a sentence (ending 。：:；). Rows from the edge up to the last such row
+    leave the table, as lines numbered after the page's ``numbered`` lines; a full-width row that is
+    neither (a header such as 第二十条第（一）项) stays. The part keeps the rest.
+    """
+    rows = sorted({round(c.top, 1) for c in part.cells})
+    by_row = {top: [c for c in part.cells if round(c.top, 1) == top] for top in rows}
+
+    def is_text_row(top: float) -> bool:
+        cells = by_row[top]
+        return (
+            len(cells) == 1
+            and abs(cells[0].x0 - part.left) <= BORDER_TOLERANCE
+            and abs(cells[0].x1 - part.right) <= BORDER_TOLERANCE
+        )
+
+    def reads_as_text(top: float) -> bool:
+        text = re.sub(r"\s+", "", by_row[top][0].text)
+        return bool(SECTION_HEADING.match(text)) or text.endswith(SENTENCE_END)
+
+    def leaving(order: list[float]) -> list[float]:
+        edge = []
+        for top in order:
+            if not is_text_row(top):
+                break
+            edge.append(top)
+        while edge and not reads_as_text(edge[-1]):
+            edge.pop()
+        return edge
+
+    top_rows = leaving(rows)
+    bottom_rows = leaving([r for r in reversed(rows) if r not in top_rows])
+    if not top_rows and not bottom_rows:
+        return []
+    out: list[_Line] = []
+    for top in [*top_rows, *reversed(bottom_rows)]:
+        cell = by_row[top][0]
+        for text in filter(None, (t.strip() for t in cell.text.split("\n"))):
+            out.append(_Line(part.page, numbered + len(out) + 1, cell.top, cell.bottom, text))
+    gone = set(top_rows) | set(bottom_rows)
+    part.cells = [c for c in part.cells if round(c.top, 1) not in gone]
+    if part.cells:
+        part.top = min(c.top for c in part.cells)
+        part.bottom = max(c.bottom for c in part.cells)
+    return out
+
+
+def _v_mid(char: dict) -> float:
+    return (char["top"] + char["bottom"]) / 2
+
+
+def _cell_text(bbox: tuple[float, float, float, float], by_middle: list[dict], middles: list[float]) -> str:
+    """The text of the characters whose centre lies in the cell (as ``pdfplumber.table.Table.extract``
+    finds them: half-open box), found by bisection on the characters sorted by vertical centre."""
+    x0, top, x1, bottom = bbox
+    inside = [
+        c
+        for c in by_middle[bisect_left(middles, top) : bisect_left(middles, bottom)]
+        if x0 <= (c["x0"] + c["x1"]) / 2 < x1
+    ]
+    if not inside:
+        return ""
+    text = _one_line(inside)
+    if text is None:  # what pdfplumber's extract_text gives, without its character map
+        text = "\n".join(" ".join(w["text"] for w in line) for line in _word_lines(inside))
+    return text.strip()
+
+
+def _one_line(chars: list[dict]) -> str | None:
+    """The text of characters in lines with no gap or space between words, as ``extract_text`` gives it
+    (lines clustered by their top within the tolerance, top to bottom, each read left to right and
+    joined by a line break); None for anything else, left to ``extract_text``."""
+    ordered = sorted(chars, key=lambda c: c["top"])
+    lines: list[list[dict]] = [[ordered[0]]]
+    for char in ordered[1:]:
+        if char["top"] - lines[-1][-1]["top"] <= TEXT_TOLERANCE:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    texts = []
+    for line in lines:
+        if max(c["top"] for c in line) - min(c["top"] for c in line) > TEXT_TOLERANCE:
+            return None
+        line.sort(key=lambda c: c["x0"])
+        if line[0]["text"].isspace():
+            return None
+        for a, b in pairwise(line):
+            if b["x0"] - a["x1"] > TEXT_TOLERANCE or b["x0"] < a["x0"] or b["text"].isspace():
+                return None
+        texts.append("".join(c["text"] for c in line))
+    return "\n".join(texts)
+
+
+def _text_lines(chars: list[dict], page: PageObjects) -> list[dict]:
+    """Text lines as pdfplumber's ``Page.extract_text_lines`` gives them: its words, clustered into lines by
+    their top (within its tolerance), each line its words joined by a space (built here from the words
+    rather than through pdfplumber's character map, which costs more than the rest of the page)."""
+    del page
+    return [
+        {"text": " ".join(w["text"] for w in line), "top": min(map(_top, line)), "bottom": max(map(_bottom, line))}
+        for line in _word_lines(chars)
+    ]
+
+
+def _word_lines(chars: list[dict]) -> list[list[dict]]:
+    """pdfplumber's words of these characters, clustered into lines (as its ``extract_text`` does)."""
+    return cluster_objects(WordExtractor().extract_words(chars), _top, TEXT_TOLERANCE)
+
+
+def _bottom(obj: dict) -> float:
+    return obj["bottom"]
+
+
+def _top(obj: dict) -> float:
+    return obj["top"]
+
+
+def needs_ocr(path: Path, page: PageObjects) -> _Page:
+    """A page without a text layer: today an empty page, noted by the caller. The seam where reading the
+    page's image (OCR) will go."""
+    del path
+    return _Page(page.number, page.height, [])
 
 
 # --- page numbers, running headers and footers --------------------------------------------------
@@ -303,7 +444,13 @@ def _cluster(values: Iterable[float]) -> list[float]:
 
 
 def _nearest(borders: list[float], value: float) -> int:
-    return min(range(len(borders)), key=lambda i: abs(borders[i] - value))
+    """The index of the border (sorted) nearest to ``value``; on a tie the lower one."""
+    i = bisect_left(borders, value)
+    if i == 0:
+        return 0
+    if i == len(borders) or abs(borders[i - 1] - value) <= abs(borders[i] - value):
+        return i - 1
+    return i
 
 
 @dataclass
@@ -397,26 +544,11 @@ def _continues(above: _Placed, below: _Placed) -> bool:
 # --- metadata -----------------------------------------------------------------------------------
 
 
-def _metadata(pdf: pdfplumber.PDF) -> dict[str, str]:
-    values: dict[str, str] = {"pages": str(len(pdf.pages))}
-    for info in pdf.doc.info:
-        for key, name in INFO_KEYS.items():
-            raw = info.get(key)
-            text = _decode_info(raw) if isinstance(raw, bytes | str) else None
-            if text:
-                values[name] = text
+def _metadata(doc: pdfium.PdfDocument) -> dict[str, str]:
+    values: dict[str, str] = {"pages": str(len(doc))}
+    info = metadata(doc)
+    for key, name in INFO_KEYS.items():
+        text = info.get(key, "").strip()
+        if text:
+            values[name] = text
     return values
-
-
-def _decode_info(raw: bytes | str) -> str:
-    """Decode a document-information string, tolerating the little-endian UTF-16 some producers write."""
-    if isinstance(raw, str):
-        return raw.strip()
-    if raw.startswith(b"\xfe\xff"):
-        return raw[2:].decode("utf-16-be", errors="replace").strip("\x00 ")
-    if raw.startswith(b"\xff\xfe"):
-        return raw[2:].decode("utf-16-le", errors="replace").strip("\x00 ")
-    try:
-        return raw.decode("utf-8").strip()
-    except UnicodeDecodeError:
-        return decode_text(raw).strip()

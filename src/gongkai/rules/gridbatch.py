@@ -32,6 +32,7 @@ from gongkai.rules.grids import (
     axes,
     build_grid,
     detect_format,
+    detect_formats,
 )
 
 TABLES = (2, 3, 4)
@@ -156,7 +157,8 @@ def batch_grids(reports: Sequence[Report]) -> GridBatch:
     out = []
     for k, report in enumerate(reports):
         t2, t3, t4 = (per_table[t][k] for t in TABLES)
-        out.append(ReportGrids(detect_format(report, t2, t3), t2, t3, t4))  # type: ignore[arg-type]
+        formats = detect_formats(report, t2, t3)  # type: ignore[arg-type]
+        out.append(ReportGrids(detect_format(report, t2, t3), t2, t3, t4, formats))  # type: ignore[arg-type]
     return GridBatch(values, status, out)
 
 

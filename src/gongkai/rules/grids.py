@@ -20,7 +20,15 @@ from pandas.api.extensions import ExtensionArray
 
 from gongkai.celltable import CellRecord
 from gongkai.report import Report
-from gongkai.templates import FORMATS, table2_cells, table3_columns, table3_rows, table4_cells
+from gongkai.templates import (
+    FORMATS,
+    format_for_year,
+    format_marks,
+    table2_cells,
+    table3_columns,
+    table3_rows,
+    table4_cells,
+)
 
 STATUS_ORDER = ("number", "blank", "dash", "text", "missing", "inferred")
 NUMBER = 0
@@ -245,32 +253,47 @@ def build_grid(df: pd.DataFrame, table: int) -> Grid:
 
 @dataclass
 class ReportGrids:
-    """The three grids of a report and its format."""
+    """The three grids of a report and its format (``fmt``; ``formats`` when a table's shape differs)."""
 
     fmt: str | None
     t2: Grid
     t3: Grid
     t4: Grid
+    formats: dict[int, str | None] = field(default_factory=dict)  # table → format of its own shape
 
     def grid(self, table: int) -> Grid:
         return {2: self.t2, 3: self.t3, 4: self.t4}[table]
 
+    def table_format(self, table: int) -> str | None:
+        """The format to check one table by: its own shape's, else the report's."""
+        return self.formats.get(table) or self.fmt
+
 
 def detect_format(report: Report, t2: Grid, t3: Grid) -> str | None:
-    """The report's format: as parsed, else from table 3's （六） rows or table 2's columns, else the year."""
+    """The report's format: as parsed, else table 3's shape, else table 2's, else the year."""
     if report.format in FORMATS:
         return report.format
-    present = lambda g, r, c: g.index(r, c) is not None and g.status[g.index(r, c)] != MISSING  # noqa: E731
-    if present(t3, "other_handling", "total"):
-        return "2019"
-    if any(present(t3, k, "total") for k in ("other_no_correction", "other_fee_unpaid", "other_other")):
-        return "2021"
-    if present(t2, "normative_document", "in_force"):
-        return "2021"
-    if present(t2, "normative_document", "newly_made"):
-        return "2019"
-    if report.year is not None:
-        return "2019" if report.year < 2021 else "2021"
+    by_year = format_for_year(report.year) if report.year is not None else None
+    return grid_format(t3, 3) or grid_format(t2, 2) or by_year
+
+
+def detect_formats(report: Report, t2: Grid, t3: Grid) -> dict[int, str | None]:
+    """Each table's format: as parsed for its shape, else read from its grid, else the report's."""
+    fmt = detect_format(report, t2, t3)
+    own = {2: report.format_table2, 3: report.format_table3}
+    return {
+        table: own[table] if own[table] in FORMATS else grid_format(grid, table) or fmt
+        for table, grid in ((2, t2), (3, t3))
+    }
+
+
+def grid_format(grid: Grid, table: int) -> str | None:
+    """The format a table's cells show (``templates/format_marks.csv``): the first mark present."""
+    for mark in format_marks(table):
+        row, _, column = mark.key.partition(":")
+        at = grid.index(row, column or "total")
+        if at is not None and grid.status[at] != MISSING:
+            return mark.format
     return None
 
 

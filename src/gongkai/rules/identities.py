@@ -45,11 +45,12 @@ def evaluate_identities(batch: GridBatch, report_ids: Sequence[str], out: Collec
     identity, slice by slice), so the caller can place them among the report's other findings.
     """
     found: list[list[tuple]] = [[] for _ in report_ids]
-    by_fmt: dict[str | None, list[int]] = {}
-    for k, g in enumerate(batch.reports):
-        by_fmt.setdefault(g.fmt, []).append(k)
+    by_fmt: dict[int, dict[str | None, list[int]]] = {}  # table → format of its shape → reports
+    for table in (2, 3, 4):
+        for k, g in enumerate(batch.reports):
+            by_fmt.setdefault(table, {}).setdefault(g.table_format(table), []).append(k)
     for ident in identities():
-        for fmt, members in by_fmt.items():
+        for fmt, members in by_fmt[ident.table].items():
             _evaluate(ident, fmt, members, batch, report_ids, out, found)
     return found
 

@@ -10,6 +10,7 @@ from functools import cache
 
 from gongkai.datafiles import package_csv
 from gongkai.synthetic.generate import SyntheticTables
+from gongkai.templates import format_for_year
 
 
 @cache
@@ -39,11 +40,6 @@ def random_issuer(rng: random.Random) -> str:
     if place["kind"] == "special":
         return name + rng.choice(("管委会", "管理委员会", ""))
     return name + rng.choice(("人民政府", "人民政府", "人民政府办公室"))
-
-
-def format_for_year(year: int) -> str:
-    """The official format in force for a reporting year (2019 and 2020 use the 2019 format)."""
-    return "2019" if year <= 2020 else "2021"
 
 
 def random_year(rng: random.Random) -> int:

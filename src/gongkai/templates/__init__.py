@@ -108,3 +108,43 @@ def value_words() -> dict[str, str]:
 def units() -> tuple[str, ...]:
     """Units that may follow a number inside a cell, longest first."""
     return tuple(sorted((r["unit"] for r in package_csv(__package__, "units.csv")), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class FormatMark:
+    """A cell key whose presence in a table marks one format (``formats.csv`` and ``format_marks.csv``)."""
+
+    table: int
+    key: str  # a table 3 row key, or "category:measure" for table 2
+    format: str
+
+
+@cache
+def format_years() -> tuple[tuple[str, int, int | None], ...]:
+    """Each format with the first and last reporting year it is in force for (None: still in force)."""
+    return tuple(
+        (r["format"], int(r["first_year"]), int(r["last_year"]) if r["last_year"] else None)
+        for r in package_csv(__package__, "formats.csv")
+    )
+
+
+def format_for_year(year: int) -> str:
+    """The official format in force for a reporting year (the one rule, from ``formats.csv``).
+
+    Years before the first format take the first one, years after the last the last one.
+    """
+    spans = format_years()
+    for fmt, first, last in spans:
+        if first <= year and (last is None or year <= last):
+            return fmt
+    return spans[0][0] if year < spans[0][1] else spans[-1][0]
+
+
+@cache
+def format_marks(table: int) -> tuple[FormatMark, ...]:
+    """The keys of a table whose presence tells its format, in the order they are tried."""
+    return tuple(
+        FormatMark(int(r["table"]), r["key"], r["format"])
+        for r in package_csv(__package__, "format_marks.csv")
+        if int(r["table"]) == table
+    )
