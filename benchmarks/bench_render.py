@@ -1,12 +1,12 @@
 """Time `gongkai audit --all` on a generated corpus of many regions, with 1 and with 2 jobs.
 
-    python benchmarks/bench_render.py [--provinces 4] [--jobs 1 2] [--sample K]
+    python benchmarks/bench_render.py [--provinces 4] [--jobs 1 2]
 
-4 synthetic provinces (each 3 cities of 3 counties) plus the 5 sample issuers
-give 62 regions; 77 provinces give 1,011. Prints seconds in total and per region
-notebook (amortised), wall and CPU of the process tree. ``--sample K`` renders only
-K regions spread evenly over the generated ones (each notebook still reads the whole
-corpus), to measure the per-notebook cost at a scale too large to render in full.
+The 5 sample issuers plus the issuers of 4 provinces (each 3 real prefectures of 3 counties),
+generated and built with `gongkai build`. Prints seconds in total and per region notebook (amortised),
+wall and CPU of the process tree. ``--sample K`` renders only K regions spread evenly over the generated
+ones (each notebook still reads the whole corpus), to measure the per-notebook cost at a scale too large
+to render in full.
 """
 
 from __future__ import annotations
@@ -34,14 +34,14 @@ def _tree_cpu() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--provinces", type=int, default=4, help="synthetic provinces (13 regions each)")
+    parser.add_argument("--provinces", type=int, default=4, help="extra provinces (13 regions each)")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--sample", type=int, default=0, help="render only this many regions, evenly spread")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench_render_") as tmp:
         root = Path(tmp)
-        processed = sample.write_processed(sample.make_sample(synthetic_provinces=args.provinces), root / "processed")
+        processed = sample.build_sample(root, extra_provinces=args.provinces)
         regions_frame = list_regions(load_table(processed, "reports"))
         regions = [find_region(regions_frame, k) for k in regions_frame["key"]]
         n_reports = len(load_table(processed, "reports"))

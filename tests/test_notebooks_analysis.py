@@ -14,13 +14,13 @@ from gongkai.analysis import sample
 from gongkai.analysis.data import load_table
 from gongkai.analysis.region_data import load_region
 from gongkai.analysis.selection import RegionNotFound, find_region, list_regions, select_reports
-from gongkai.analysis.table3_view import style_table3, table3_grid
+from gongkai.analysis.table3_view import table3_grid, table3_html
 from gongkai.analysis.trends import Thresholds, _judge, detect_trends, report_figures
 
 
 @pytest.fixture(scope="module")
 def processed(tmp_path_factory: pytest.TempPathFactory):
-    return sample.write_processed(sample.make_sample(), tmp_path_factory.mktemp("processed"))
+    return sample.build_sample(tmp_path_factory.mktemp("sample"))
 
 
 def test_csv_and_parquet_load_alike(processed, tmp_path):
@@ -46,6 +46,8 @@ def test_city_includes_its_counties(processed):
     assert set(picked["issuer"]) == {"晋城市人民政府", "高平市人民政府办公室"}
     _, province = select_reports(reports, "山西省")
     assert "稷山县人民政府" in set(province["issuer"]) and len(province) == 11
+    _, jiyuan = select_reports(reports, "济源市")  # a county-level city directly under 河南省
+    assert set(jiyuan["issuer"]) == {"济源市人民政府办公室"} and len(jiyuan) == 3
     _, county = select_reports(reports, "山西省/晋城市/高平市")
     assert set(county["issuer"]) == {"高平市人民政府办公室"}
 
@@ -76,6 +78,26 @@ def test_unknown_region_loads_empty(processed):
     assert data.empty and "朔州市" in data.note
 
 
+def test_unknown_region_names_the_nearest(processed):
+    regions = list_regions(load_table(processed, "reports"))
+    with pytest.raises(RegionNotFound, match="did you mean 晋城市"):
+        find_region(regions, "晋成市")
+
+
+def test_sample_findings_are_what_the_pipeline_produces(processed):
+    """The planted cell gives exactly the two failures the audit finds, named as the rules name them."""
+    f = load_table(processed, "findings")
+    fails = f[f["status"] == "fail"]
+    assert sorted(fails["rule"]) == ["t3.outcome_total", "t3.row_total"]
+    assert set(fails["table"]) == {3}
+    assert set(fails["difference"]) == {-float(sample.PLANTED_DELTA)}
+    assert set(fails["row_label"]) == {"（一）予以公开", "（七）总计"}
+    # the chained years make every cross-year check that can be made pass
+    checks = load_table(processed, "checks")
+    assert checks.loc[checks["rule"] == "xy.carry_over", "n_fail"].sum() == 0
+    assert checks.loc[checks["rule"] == "xy.carry_over", "n_pass"].sum() > 0
+
+
 def _planted(processed):
     data = load_region(processed, "高平市")
     rid = data.reports.loc[data.reports["year"] == sample.PLANTED_YEAR, "report_id"].iloc[0]
@@ -84,7 +106,7 @@ def _planted(processed):
 
 def test_planted_cell_is_highlighted(processed):
     part = _planted(processed)
-    doc = lxml_html.fromstring(style_table3(part.table3, part.findings).to_html())
+    doc = lxml_html.fromstring(table3_html(part.table3, part.findings))
     suspect = doc.xpath('//td[contains(concat(" ", @class, " "), " gk-suspect ")]')
     failing = doc.xpath('//td[contains(concat(" ", @class, " "), " gk-fail ")]')
     t3 = part.table3
@@ -97,7 +119,7 @@ def test_planted_cell_is_highlighted(processed):
 def test_clean_report_has_no_highlight(processed):
     data = load_region(processed, "博山区")
     part = data.tables.for_report(data.reports["report_id"].iloc[0])
-    doc = lxml_html.fromstring(style_table3(part.table3, part.findings).to_html())
+    doc = lxml_html.fromstring(table3_html(part.table3, part.findings))
     assert not doc.xpath('//td[contains(@class, "gk-fail") or contains(@class, "gk-suspect")]')
 
 
@@ -183,3 +205,92 @@ def test_na_never_flags():
     assert _judge("share", 10.0, math.nan, th) is None
     assert _judge("rate", 0.0, math.nan, th) is None
     assert _judge("rate", math.nan, 25.0, th) == ("correction_rate", 25.0)
+
+
+def test_every_report_lands_in_a_region_page():
+    """A report whose issuer could not be placed is on the 未定位地区 page, with its findings counted."""
+    from gongkai.analysis.overview import region_summary
+    from gongkai.analysis.selection import UNPLACED
+
+    reports = pd.DataFrame(
+        {
+            "report_id": ["a", "b"],
+            "issuer": ["晋城市人民政府", "某某委员会"],
+            "year": [2024, 2024],
+            "province": ["山西省", None],
+            "city": ["晋城市", None],
+            "county": [None, None],
+            "division_code": ["140500", None],
+        }
+    )
+    regions = list_regions(reports)
+    assert UNPLACED in set(regions["key"])
+    _, picked = select_reports(reports, UNPLACED)
+    assert list(picked["report_id"]) == ["b"]
+    findings = pd.DataFrame({"report_id": ["b"], "status": ["fail"], "severity": ["error"]})
+    summary = region_summary(reports, findings).set_index("key")
+    assert summary.loc[UNPLACED, "error"] == 1 and summary.loc["山西省", "error"] == 0
+
+
+def test_source_links_cite_line_page_and_cell():
+    from gongkai.analysis.sources import ref_zh, source_href, source_slug
+
+    slug = source_slug("x/jishan_<svg onload=1>.txt")
+    assert slug.isascii() and slug.isalnum()
+    assert source_href("../sources", "a.txt", "raw/a.txt", 12) == f"../sources/{source_slug('a.txt')}.html#L12"
+    assert source_href("s", "b.pdf", "raw/b.pdf", None, "page 4 table 1 row 2 cell 3").endswith(".pdf#page=4")
+    assert source_href("s", "c.docx", "raw/c.docx", None, "table 3 row 5 cell 2").endswith(".docx")
+    assert ref_zh("table 2 row 4 cell 2") == "第2个表格 第4行 第2格"
+    assert ref_zh("page 4 line 7") == "第4页 第7行"
+    assert ref_zh("line 10, char 1234") == "第10行 第1234字"
+
+
+def test_glob_rows_and_cells_are_labelled_as_printed():
+    from gongkai.dataset.labels import cell_label, label
+
+    assert label("table3_row", "denied_*") == "（三）不予公开"
+    assert label("table3_row", "unavailable_*") == "（四）无法提供"
+    assert cell_label(2, "row", "normative_document") == "行政规范性文件"
+    assert cell_label(2, "column", "issued") == "本年制发件数"
+    assert cell_label(4, "row", "litigation_direct") == "行政诉讼 / 未经复议直接起诉"
+    assert cell_label(None, "row", "granted") is None  # no table, no guess
+    assert label("rule", "t3.row_total") == "表三每行：总计＝六类申请人之和"
+
+
+def test_trends_are_per_issuer_with_integer_ticks_and_a_fact_row_for_one_year(processed):
+    from gongkai.analysis import fonts
+    from gongkai.analysis import region_report as rr
+    from gongkai.analysis.plots import series_figure
+
+    fonts.use_cjk_font()
+    one_year = rr.build_audit(load_region(processed, "博山区"))
+    html = rr.trends_html(one_year)
+    assert "gk-fact" in html and "<img" not in html and "无法比较年度变化" in html
+    audit = rr.build_audit(load_region(processed, "晋城市"))
+    fig, alt = series_figure(audit.figures)
+    ax = fig.axes[0]
+    assert len(ax.get_lines()) == 2  # 晋城市 and 高平市: two lines, never one sum
+    assert {line.get_label() for line in ax.get_lines()} == {"晋城市人民政府", sample.PLANTED_ISSUER}
+    assert all(float(t).is_integer() for t in ax.get_yticks())
+    assert all(float(t).is_integer() for t in ax.get_xticks())
+    assert "晋城市人民政府" in alt
+    assert 'alt="' in rr.trends_html(audit)
+
+
+def test_year_against_year_marks_the_changes(processed):
+    from gongkai.analysis.compare import issuer_comparisons
+
+    data = load_region(processed, "高平市")
+    [block] = issuer_comparisons(data.tables)
+    assert block["years"] == [2020, 2021, 2022, 2023, 2024]
+    new = next(r for r in block["rows"] if r["label"] == "一、本年新收政府信息公开申请数量")
+    t3 = data.tables.table3
+    values = t3[(t3["row"] == "new_received") & (t3["applicant"] == "total")].merge(
+        data.reports[["report_id", "year"]], on="report_id"
+    ).sort_values("year")["value"].tolist()
+    for cell, prev, cur in zip(new["cells"][1:], values[:-1], values[1:], strict=True):
+        if cur != prev:
+            assert cell["css"] == ("gk-up" if cur > prev else "gk-down")
+    checks = [r for r in block["rows"] if r["check"]]
+    carry = next(r for r in checks if "上年结转" in r["label"])
+    assert [c["text"] for c in carry["cells"]] == ["无法判断", "通过", "通过", "通过", "通过"]

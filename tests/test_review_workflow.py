@@ -287,7 +287,7 @@ def test_build_writes_and_prints_the_judgement_tables(tmp_path, capsys):
     for name in ("stale_reviews", "review_issues"):
         assert (out / f"{name}.parquet").exists() and (out / f"{name}.csv").exists()
     findings = pd.read_parquet(out / "findings.parquet")
-    assert list(findings.columns[-2:]) == ["review", "review_note"]
+    assert list(findings.columns[-3:]) == ["review", "review_label", "review_note"]
 
 
 def test_gongkai_review_lines_paste_into_reviews_csv(tmp_path, capsys):
@@ -405,22 +405,30 @@ def test_region_page_shows_reviewed_findings_apart(reviewed_site):
     from gongkai.analysis import region_report as rr
     from gongkai.analysis import reviewed
     from gongkai.analysis.region_data import load_region
+    from gongkai.dataset.labels import label
 
+    row_total, outcome_total = label("rule", "t3.row_total"), label("rule", "t3.outcome_total")
     audit = rr.build_audit(load_region(reviewed_site, "晋城市"))
-    section = next(s for s in rr.report_sections(audit) if JINCHENG in s.heading)
-    shown_rules = set(section.findings[rr.labels()["rule"]])
-    assert not {"t3.row_total", "t3.outcome_total"} & shown_rules  # reviewed: not among the unreviewed
-    confirmed = reviewed.reviewed_findings(audit, "confirmed")
-    dismissed = reviewed.reviewed_findings(audit, "dismissed")
-    assert confirmed[rr.labels()["rule"]].tolist() == ["t3.row_total"]
-    assert confirmed[rr.labels()["review_note"]].tolist() == ["misprint in the report"]
-    assert dismissed[rr.labels()["rule"]].tolist() == ["t3.outcome_total"]
-    assert "已确认 1 条，已排除 1 条" in reviewed.review_markdown(audit)
-    assert "1 条复核已失效" in reviewed.review_markdown(audit)
-    assert reviewed.stale_reviews_table(audit)[rr.labels()["line"]].tolist() == [4]
-    # the dismissed outcome total paints nothing (so no crossing suspect); the confirmed row total still does
-    doc = lxml_html.fromstring(section.table3.to_html())
+    section = next(s for s in rr.report_sections(audit) if f"（文件：{JINCHENG}）" in s.html)
+    doc = lxml_html.fromstring(section.html)
+    own = doc.xpath('//table[caption="本报告的审查发现"]')
+    shown_rules = {td.text_content() for t in own for td in t.xpath(".//tbody/tr/td[8]")}
+    assert not {row_total, outcome_total} & shown_rules  # reviewed: not among the unreviewed
+    confirmed = reviewed.reviewed_rows(audit, "confirmed")
+    dismissed = reviewed.reviewed_rows(audit, "dismissed")
+    assert [r["rule"] for r in confirmed] == [row_total]
+    assert [r["review_note"] for r in confirmed] == ["misprint in the report"]
+    assert [r["rule"] for r in dismissed] == [outcome_total]
+    assert "已确认 1 条，已排除 1 条" in reviewed.review_summary(audit)
+    assert "1 条复核已失效" in reviewed.review_summary(audit)
+    assert [r["line"] for r in reviewed.stale_rows(audit)] == ["4"]
+    assert "misprint in the report" in reviewed.reviewed_html(audit)
+    # a dismissed finding is no problem; the confirmed one stays in the problem list, marked
+    problems = lxml_html.fromstring(rr.problems_html(audit)).xpath("//tbody/tr")
+    texts = [tr.text_content() for tr in problems]
+    assert any(row_total in t and "已确认" in t for t in texts) and not any(outcome_total in t for t in texts)
 
+    # the dismissed outcome total paints nothing (so no crossing suspect); the confirmed row total still does
     def cells(css: str) -> list[str]:
         return [td.text_content() for td in doc.xpath(f'//td[contains(concat(" ", @class, " "), " {css} ")]')]
 

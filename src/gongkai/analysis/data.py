@@ -1,40 +1,26 @@
 """Load the processed tables (Parquet, or CSV with BOM) written by ``gongkai build``.
 
-A table that is absent (e.g. ``claims`` before the audit has run) loads as an
-empty frame with the documented columns, so every view still renders.
+Every table is conformed to its declaration (``gongkai.schema``) as it is read, whatever the
+file format produced; a table that is absent (e.g. ``claims`` before the audit has run) loads
+as an empty frame with the declared columns, so every view still renders.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from gongkai.datafiles import package_csv
+from gongkai import schema
 
-TABLES = ("reports", "table2", "table3", "table4", "parse_issues", "claims", "findings", "checks", "stale_reviews")
-
-
-@cache
-def schema() -> dict[str, dict[str, str]]:
-    """Column name -> dtype for every processed table, in the documented order."""
-    out: dict[str, dict[str, str]] = {}
-    for r in package_csv(__package__, "processed_schema.csv"):
-        out.setdefault(r["table"], {})[r["column"]] = r["dtype"]
-    return out
+TABLES = schema.TABLE_NAMES
 
 
 def empty_table(name: str) -> pd.DataFrame:
     """An empty frame with the columns and dtypes of one processed table."""
-    cols = schema()[name]
-    return pd.DataFrame({c: pd.Series(dtype=_pandas_dtype(t)) for c, t in cols.items()})
-
-
-def _pandas_dtype(kind: str) -> str:
-    return {"str": "object", "Int64": "Int64", "float": "float64"}[kind]
+    return schema.empty(name)
 
 
 def resolve_processed(path: str | Path) -> Path:
@@ -50,10 +36,6 @@ def resolve_processed(path: str | Path) -> Path:
         if (parent / "pyproject.toml").exists() and (parent / p).exists():
             return parent / p
     return p
-
-
-def _str_columns(name: str) -> list[str]:
-    return [c for c, t in schema().get(name, {}).items() if t == "str"]
 
 
 def load_table(
@@ -76,41 +58,15 @@ def load_table(
         else:
             df = pd.read_parquet(pq, columns=list(columns) if columns else None, filters=filters)
     elif cs.exists():
-        dtypes = {c: str for c in _str_columns(name)}
-        df = pd.read_csv(cs, encoding="utf-8-sig", dtype=dtypes, usecols=columns, keep_default_na=False, na_values=[""])
+        df = pd.read_csv(cs, encoding="utf-8-sig", dtype=str, usecols=columns, keep_default_na=False, na_values=[""])
         if ids is not None and "report_id" in df:
             df = df[df["report_id"].isin(ids)]
     else:
-        df = empty_table(name) if name in schema() else pd.DataFrame()
+        df = empty_table(name)
         if columns:
             df = df[list(columns)]
-    return _normalise(df.reset_index(drop=True), name)
-
-
-def _normalise(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Make keys strings and integers nullable, whatever the file format produced.
-
-    A documented column the file lacks (e.g. region columns before they are
-    resolved) is added empty, so views need not test for it.
-    """
-    for col, kind in schema().get(name, {}).items():
-        if col not in df:
-            df[col] = pd.Series([None] * len(df), index=df.index, dtype=_pandas_dtype(kind))
-            continue
-        if kind == "str":
-            df[col] = df[col].map(lambda v: None if _is_na(v) else str(v)).astype(object)
-        elif kind == "Int64":
-            df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
-        elif kind == "float":
-            df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
-    return df
-
-
-def _is_na(v: object) -> bool:
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
+    df = df.reset_index(drop=True)
+    return schema.typed(df, name) if columns else schema.conform(df, name)
 
 
 @dataclass
@@ -126,6 +82,7 @@ class Tables:
     findings: pd.DataFrame = field(default_factory=lambda: empty_table("findings"))
     checks: pd.DataFrame = field(default_factory=lambda: empty_table("checks"))
     stale_reviews: pd.DataFrame = field(default_factory=lambda: empty_table("stale_reviews"))  # reviews.csv
+    review_issues: pd.DataFrame = field(default_factory=lambda: empty_table("review_issues"))
 
     def for_report(self, report_id: str) -> Tables:
         """The rows of every table that belong to one report."""

@@ -9,7 +9,7 @@ import pandas as pd
 
 from gongkai.analysis.data import Tables, load_tables
 from gongkai.analysis.region_report import labels, verdicts
-from gongkai.analysis.selection import list_regions, report_path
+from gongkai.analysis.selection import UNPLACED, list_regions, report_path
 from gongkai.analysis.trends import report_figures
 
 MAIN_FIGURES = {
@@ -34,11 +34,18 @@ def load_corpus(processed: str | Path) -> Corpus:
     return Corpus(tables, report_figures(tables))
 
 
-def summary_markdown(corpus: Corpus) -> str:
-    """One Markdown line: how many reports, issuers, regions and findings."""
+def summary_html(corpus: Corpus) -> str:
+    """One escaped line: how many reports, issuers, regions and findings."""
+    import html
+
+    return f"<p>{html.escape(summary_text(corpus))}</p>"
+
+
+def summary_text(corpus: Corpus) -> str:
+    """One line: how many reports, issuers, regions and findings."""
     r = corpus.tables.reports
     if r.empty:
-        return "**没有报告**：处理后的数据为空。"
+        return "没有报告：处理后的数据为空。"
     f = corpus.tables.findings
     n_fail = int((f["status"] == "fail").sum()) if len(f) else 0
     years = r["year"].dropna()
@@ -75,7 +82,10 @@ def rule_failure_rates(corpus: Corpus) -> pd.DataFrame:
     c = corpus.tables.checks
     if c.empty:
         return pd.DataFrame()
-    t = c.groupby("rule")[["n_pass", "n_fail", "n_not_assessable"]].sum()
+    t = c.assign(rule_label=c["rule_label"].fillna(c["rule"])).groupby("rule_label", sort=False)[
+        ["n_pass", "n_fail", "n_not_assessable"]
+    ].sum()
+    t.index.name = "规则"
     assessed = (t["n_pass"] + t["n_fail"]).where(lambda s: s > 0)
     t["未通过率（%）"] = (100.0 * t["n_fail"] / assessed).astype(float).round(2)
     t = t.sort_values("未通过率（%）", ascending=False)
@@ -102,7 +112,13 @@ def top_issuers(corpus: Corpus, n: int = 15) -> pd.DataFrame:
     t = per.groupby("issuer")[["error", "warning", "info"]].sum()
     t["findings"] = t.sum(axis=1)
     t = t[t["findings"] > 0].sort_values("findings", ascending=False).head(n)
+    t.index.name = labels()["issuer"]
     return t.rename(columns=labels())
+
+
+def _region_keys(path: tuple[str, ...]) -> list[str]:
+    """The keys of the regions a report lies in (the unplaced region when none)."""
+    return ["/".join(path[:d]) for d in range(1, len(path) + 1)] or [UNPLACED]
 
 
 def region_summary(reports: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
@@ -110,7 +126,7 @@ def region_summary(reports: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFram
     regions = list_regions(reports)
     per = _findings_per_report(Corpus(Tables(reports=reports, findings=findings), pd.DataFrame()))
     keys = (
-        reports.apply(lambda r: ["/".join(report_path(r)[:d]) for d in range(1, len(report_path(r)) + 1)], axis=1)
+        reports.apply(lambda r: _region_keys(report_path(r)), axis=1)
         if len(reports)
         else pd.Series(dtype=object)
     )
@@ -132,3 +148,15 @@ def top_regions(corpus: Corpus, n: int = 15) -> pd.DataFrame:
     t = t.set_index("key")[["n_reports", "error", "warning", "info", "findings"]]
     t.index.name = "地区"
     return t.rename(columns=labels())
+
+
+def table_html(df: pd.DataFrame) -> str:
+    """A summary table as escaped HTML: missing values as —, whole numbers without decimals, scrollable."""
+    if df.empty:
+        return '<p class="muted">无数据。</p>'
+
+    def fmt(v: float) -> str:
+        return f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}"
+
+    body = df.to_html(na_rep="—", escape=True, float_format=fmt, border=0, classes="gk-table")
+    return f'<div class="gk-scroll">{body}</div>'

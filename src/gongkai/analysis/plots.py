@@ -6,13 +6,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gongkai.analysis.trends import APPLICANTS, OUTCOME_GROUPS, figure_specs
+from gongkai.analysis.trends import figure_specs
 
 _LABELS = dict(zip(figure_specs()["figure"], figure_specs()["label"], strict=True))
-
-
-def _year_labels(yearly: pd.DataFrame) -> list[str]:
-    return [f"{y}\n({n}份)" for y, n in zip(yearly.index, yearly["n_reports"], strict=True)]
 
 
 def _empty(ax: plt.Axes, text: str = "无可用数据") -> None:
@@ -21,54 +17,47 @@ def _empty(ax: plt.Axes, text: str = "无可用数据") -> None:
     ax.set_yticks([])
 
 
-def _stacked(ax: plt.Axes, yearly: pd.DataFrame, columns: list[str], labels: list[str]) -> None:
-    data = yearly[columns].astype(float)
-    if data.isna().all().all():
-        _empty(ax)
-        return
-    bottom = pd.Series(0.0, index=data.index)
-    x = range(len(data))
-    for col, label in zip(columns, labels, strict=True):
-        vals = data[col].fillna(0.0)
-        ax.bar(x, vals, bottom=bottom, label=label)
-        bottom = bottom + vals
-    ax.set_xticks(list(x), _year_labels(yearly))
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+SERIES_PANELS = (
+    ("new_total", "本年新收申请（件）"),
+    ("processed_total", "办理结果总计（件）"),
+    ("review_total", "行政复议（件）"),
+    ("litigation_total", "行政诉讼（件）"),
+)
 
 
-def region_trend_figure(yearly: pd.DataFrame, title: str) -> Figure:
-    """Four panels: new requests by applicant, outcome composition, 复议/诉讼 and 纠错率, findings."""
-    fig, axes = plt.subplots(2, 2, figsize=(12, 7.5), layout="constrained")
-    fig.suptitle(title)
-    a, b, c, d = axes.ravel()
-    a.set_title("本年新收申请（按申请人）")
-    b.set_title("办理结果构成（%）")
-    c.set_title("行政复议、行政诉讼（件）与纠错率")
-    d.set_title("审查发现问题（条）")
-    if yearly.empty:
-        for ax in axes.ravel():
+def series_figure(figures: pd.DataFrame) -> tuple[Figure, str]:
+    """One panel per main count, one line per issuer series over its years (never summed across
+    issuers); integer ticks. Returns the figure and its alt text."""
+    from matplotlib.ticker import MaxNLocator
+
+    fig, axes = plt.subplots(2, 2, figsize=(12, 7), layout="constrained")
+    data = figures.dropna(subset=["year"]).sort_values(["series", "year"])
+    names = data.groupby("series", sort=True)["issuer"].last()
+    for ax, (col, title) in zip(axes.ravel(), SERIES_PANELS, strict=True):
+        ax.set_title(title)
+        drawn = False
+        for series, grp in data.groupby("series", sort=True):
+            values = grp[col].astype(float)
+            if values.notna().sum() == 0:
+                continue
+            ax.plot(grp["year"].astype(int), values, marker="o", label=str(names[series]))
+            drawn = True
+        if not drawn:
             _empty(ax)
-        return fig
-    _stacked(a, yearly, [f"new_{k}" for k in APPLICANTS], [_LABELS[f"new_{k}"] for k in APPLICANTS])
-    _stacked(b, yearly, [f"share_{g}" for g in OUTCOME_GROUPS], [_LABELS[f"share_{g}"] for g in OUTCOME_GROUPS])
-    x = list(range(len(yearly)))
-    rev = yearly["review_total"].astype(float)
-    lit = yearly["litigation_total"].astype(float)
-    if rev.isna().all() and lit.isna().all():
-        _empty(c)
-    else:
-        c.bar([i - 0.2 for i in x], rev.fillna(0), width=0.4, label="行政复议")
-        c.bar([i + 0.2 for i in x], lit.fillna(0), width=0.4, label="行政诉讼")
-        c.set_xticks(x, _year_labels(yearly))
-        rate_ax = c.twinx()
-        rate_ax.plot(x, yearly["correction_rate"].astype(float), color="#c0392b", marker="o", label="纠错率")
-        rate_ax.set_ylabel("纠错率（%）")
-        rate_ax.set_ylim(bottom=0)
-        handles = c.get_legend_handles_labels()[0] + rate_ax.get_legend_handles_labels()[0]
-        c.legend(handles, [h.get_label() for h in handles], fontsize=8, loc="upper left")
-    d.bar(x, yearly["findings_fail"].astype(float).fillna(0), color="#8e44ad")
-    d.set_xticks(x, _year_labels(yearly))
-    return fig
+            continue
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylim(bottom=0)
+        ax.legend(fontsize=8)
+    issuers = "、".join(str(n) for n in names)
+    years = sorted(int(y) for y in data["year"].unique())
+    alt = (
+        f"{issuers}：{years[0]}–{years[-1]}年本年新收申请、办理结果总计、行政复议、行政诉讼件数的逐年折线图，"
+        "每个发布机关一条线。"
+        if years
+        else "无可用数据"
+    )
+    return fig, alt
 
 
 def bar_counts(series: pd.Series, title: str, xlabel: str = "", horizontal: bool = False) -> Figure:

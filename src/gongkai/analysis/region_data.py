@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from gongkai.analysis.data import TABLES, Tables, empty_table, load_table
-from gongkai.analysis.selection import Region, RegionNotFound, select_reports, unknown_region
+from gongkai.analysis.data import TABLES, Tables, empty_table, load_table, resolve_processed
+from gongkai.analysis.selection import Region, RegionNotFound, list_regions, select_reports, unknown_region
 
 
 @dataclass
@@ -18,6 +18,8 @@ class RegionData:
     region: Region
     tables: Tables
     note: str = ""  # why the region is empty, when it is
+    shared_with: tuple[str, ...] = ()  # enclosing regions whose page this is (same reports)
+    processed: Path | None = None
 
     @property
     def reports(self) -> pd.DataFrame:
@@ -34,11 +36,14 @@ class RegionData:
 
 def load_region(processed: str | Path, selector: str) -> RegionData:
     """Load one region's reports and their table rows; an unknown region loads empty."""
-    reports = load_table(processed, "reports")
+    folder = resolve_processed(processed)
+    reports = load_table(folder, "reports")
     try:
         region, picked = select_reports(reports, selector)
     except RegionNotFound as exc:
         frames = {n: empty_table(n) for n in TABLES}
-        return RegionData(unknown_region(selector), Tables(**frames), note=str(exc))
-    frames = {n: load_table(processed, n, report_ids=picked["report_id"]) for n in TABLES[1:]}
-    return RegionData(region, Tables(reports=picked, **frames))
+        return RegionData(unknown_region(selector), Tables(**frames), note=str(exc), processed=folder)
+    frames = {n: load_table(folder, n, report_ids=picked["report_id"]) for n in TABLES[1:]}
+    regions = list_regions(reports)
+    shared = regions[(regions["page_key"] == region.key) & (regions["key"] != region.key)]["key"]
+    return RegionData(region, Tables(reports=picked, **frames), shared_with=tuple(shared), processed=folder)

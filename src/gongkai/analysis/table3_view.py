@@ -1,4 +1,4 @@
-"""Table 3 (section 三) laid out like the official table, failing cells highlighted.
+"""Table 3 (section 三) laid out like the official table, failing cells highlighted (escaped HTML).
 
 A finding names the cell it concerns by ``row`` and ``column`` (canonical keys
 of table 3). When both are given that cell is highlighted; when only one is
@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import cache
 
 import pandas as pd
-from pandas.io.formats.style import Styler
 
 from gongkai import templates
 from gongkai.datafiles import package_csv
@@ -25,12 +24,6 @@ OUTCOME_TOTAL_ROW = "total_processed"  # a failing outcome total is reported on 
 def cell_display() -> dict[str, dict[str, str]]:
     """How each cell status is shown: css class and a format of value/raw."""
     return {r["cell_status"]: r for r in package_csv(__package__, "cell_display.csv")}
-
-
-@cache
-def table_styles() -> dict[str, str]:
-    """CSS selector -> properties used by the table views."""
-    return {r["selector"]: r["props"] for r in package_csv(__package__, "table_styles.csv")}
 
 
 def infer_format(table3: pd.DataFrame, fmt: object = None) -> str:
@@ -118,51 +111,84 @@ def suspect_cells(cells: set[tuple[str, str]]) -> set[tuple[str, str]]:
 
 
 def _messages(findings: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """What each failing cell breaks, in Chinese: the rule's description, expected and printed values."""
     out: dict[tuple[str, str], list[str]] = {}
     if findings.empty:
         return {}
     failing = (findings["status"] == "fail") & findings["severity"].isin(["error", "warning"])
     hits = findings[failing & findings["table"].map(is_table3)]
     for _, f in hits.iterrows():
-        out.setdefault((_text(f["row"]), _text(f["column"])), []).append(str(f["message"] or f["rule"]))
-    return {k: "; ".join(v) for k, v in out.items()}
+        label = _text(f.get("rule_label")) or "核对未通过"
+        values = f"（应为 {_count(f.get('expected'))}，实为 {_count(f.get('actual'))}）"
+        out.setdefault((_text(f["row"]), _text(f["column"])), []).append(label + values)
+    return {k: "；".join(v) for k, v in out.items()}
 
 
-def style_table3(
-    table3: pd.DataFrame, findings: pd.DataFrame, fmt: object = None, caption: str | None = None
-) -> Styler:
-    """A pandas Styler of table 3: failing cells carry ``gk-fail``, likely culprits ``gk-suspect``."""
+def _count(v: object) -> str:
+    text = _text(v)
+    return f"{int(float(text))}" if text else "—"
+
+
+def _spans(values: list[str]) -> list[int]:
+    """Rowspan of each run of equal values: the first of a run gets its length, the others 0."""
+    out = [0] * len(values)
+    i = 0
+    while i < len(values):
+        j = i
+        while j < len(values) and values[j] == values[i]:
+            j += 1
+        out[i] = j - i
+        i = j
+    return out
+
+
+def table3_html(table3: pd.DataFrame, findings: pd.DataFrame, fmt: object = None, caption: str | None = None) -> str:
+    """Table 3 laid out as printed (HTML, escaped): failing cells carry ``gk-fail``, likely culprits ``gk-suspect``.
+
+    A highlighted cell's ``title`` says why; a failing row or column total marks its heading.
+    """
+    from gongkai.analysis.html import render
+
     fmt = infer_format(table3, fmt)
     text, css = table3_grid(table3, fmt)
-    row_keys = [r.key for r in templates.table3_rows(fmt)]
-    col_keys = [c.key for c in templates.table3_columns()]
-    cells, rows, cols = failing_targets(findings)
+    rows = templates.table3_rows(fmt)
+    cols = templates.table3_columns()
+    cells, fail_rows, fail_cols = failing_targets(findings)
     tips = _messages(findings)
     suspects = suspect_cells(cells)
-    tip_frame = pd.DataFrame("", index=text.index, columns=text.columns)
-    for i, r in enumerate(row_keys):
-        for j, c in enumerate(col_keys):
-            if (r, c) in cells:
-                css.iat[i, j] = f"{css.iat[i, j]} {FAIL_CLASS}".strip()
-                tip_frame.iat[i, j] = tips.get((r, c), "")
-            elif (r, c) in suspects:
-                css.iat[i, j] = f"{css.iat[i, j]} {SUSPECT_CLASS}".strip()
-                tip_frame.iat[i, j] = "可能的错误单元格：所在行与所在列的合计均不成立"
-    styles = table_styles()
-    head = styles.get("th.gk-fail-head", "")
-    fail_rows = {text.index[i] for i, r in enumerate(row_keys) if r in rows}
-    fail_cols = {text.columns[j] for j, c in enumerate(col_keys) if c in cols}
-    styler = text.style.set_td_classes(css)
-    styler = styler.set_table_styles([{"selector": s, "props": p} for s, p in styles.items()])
-    for axis, labels in ((0, fail_rows), (1, fail_cols)):
-        for level in (0, 1):
-            names = {pair[level] for pair in labels if bool(pair[1]) == (level == 1)}
-            if names:
-                styler = styler.apply_index(
-                    lambda ix, names=names: [head if v in names else "" for v in ix], axis=axis, level=level
-                )
-    if (tip_frame != "").any().any():
-        styler = styler.set_tooltips(tip_frame)
-    if caption:
-        styler = styler.set_caption(caption)
-    return styler
+    groups = [r.group for r in rows]
+    spans = _spans(groups)
+    body = []
+    for i, r in enumerate(rows):
+        out_cells = []
+        for j, c in enumerate(cols):
+            classes = css.iat[i, j]
+            tip = ""
+            if (r.key, c.key) in cells:
+                classes, tip = f"{classes} {FAIL_CLASS}".strip(), tips.get((r.key, c.key), "")
+            elif (r.key, c.key) in suspects:
+                classes, tip = f"{classes} {SUSPECT_CLASS}".strip(), "可能的错误单元格：所在行与所在列的合计均不成立"
+            out_cells.append({"text": text.iat[i, j], "css": classes, "title": tip})
+        body.append(
+            {
+                "group": r.group,
+                "group_span": spans[i] if r.group else 0,
+                "label": r.label,
+                "fail": r.key in fail_rows,
+                "cells": out_cells,
+            }
+        )
+    top = cols[0].group  # 申请人情况 spans every column; 法人或其他组织 spans its five
+    col_spans = _spans([c.group for c in cols])
+    second, nested = [], []
+    for c, n in zip(cols, col_spans, strict=True):
+        cell = {"label": c.label, "fail": c.key in fail_cols}
+        if c.group == top:
+            second.append({**cell, "rowspan": 2, "colspan": 1})
+        else:
+            if n:
+                second.append({"label": c.group, "fail": False, "rowspan": 1, "colspan": n})
+            nested.append(cell)
+    return render(
+        "table3.html.j2", caption=caption or "", top=top, n_cols=len(cols), second=second, nested=nested, rows=body
+    )

@@ -64,6 +64,10 @@ def _sum(cells: dict[tuple[str, str], float], keys: list[tuple[str, str]]) -> fl
     return sum(cells[k] for k in keys)
 
 
+def _text(value: object) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
+
+
 def _outcome_group(row: str) -> str | None:
     if row in ("granted", "partially_granted"):
         return row
@@ -86,8 +90,8 @@ def report_figures(tables: Tables) -> pd.DataFrame:
         c4 = _cells(t4, "proceeding", "outcome")
         out: dict[str, object] = {
             "report_id": rid,
-            "series": rep.get("series_id") or rep.get("issuer") or rid,
-            "issuer": rep.get("issuer"),
+            "series": _text(rep.get("series_id")) or _text(rep.get("issuer")) or rid,
+            "issuer": _text(rep.get("issuer")),
             "year": rep.get("year"),
         }
         for a in APPLICANTS:
@@ -201,24 +205,3 @@ def _judge(kind: str, v0: float, v1: float, th: Thresholds) -> tuple[str, float]
     if kind == "share" and abs(v1 - v0) > th.share_points:
         return "share_shift", v1 - v0
     return None
-
-
-def yearly_totals(figures: pd.DataFrame) -> pd.DataFrame:
-    """Region totals per year (sums over the reports whose figure is computable) and rates.
-
-    ``n_reports`` counts the reports of the year; a sum skips reports where the figure is NA.
-    """
-    sums = [f"new_{a}" for a in APPLICANTS] + ["new_total", "processed_total"]
-    sums += [f"count_{g}" for g in OUTCOME_GROUPS]
-    sums += ["review_total", "litigation_total", "corrected", "concluded", "findings_fail"]
-    data = figures.dropna(subset=["year"])
-    if data.empty:
-        return pd.DataFrame(columns=["n_reports", *sums, "correction_rate", *(f"share_{g}" for g in OUTCOME_GROUPS)])
-    grouped = data.groupby("year")
-    out = grouped[sums].sum(min_count=1)
-    out.insert(0, "n_reports", grouped.size())
-    out["correction_rate"] = 100.0 * out["corrected"] / out["concluded"].where(out["concluded"] > 0)
-    for g in OUTCOME_GROUPS:
-        out[f"share_{g}"] = 100.0 * out[f"count_{g}"] / out["processed_total"].where(out["processed_total"] > 0)
-    out.index = out.index.astype(int)
-    return out

@@ -35,6 +35,7 @@ from gongkai.dataset.enrich import series_column
 from gongkai.dataset.executors import run_dask, run_here, run_local
 from gongkai.dataset.filework import FileTask, FileUnit, apply_manifest, parse_one, process_batch, unpack_unit
 from gongkai.dataset.manifest import MANIFEST_NAME, read_manifest
+from gongkai.dataset.package import write_package
 from gongkai.dataset.regions_memo import RegionMemo
 from gongkai.dataset.sink import TableSink
 from gongkai.dataset.tables import all_tables
@@ -187,7 +188,7 @@ class BuildResult:
     def tables(self) -> Mapping[str, pd.DataFrame]:
         if self.held is not None:
             return self.held
-        names = list(dict.fromkeys(p.stem for p in self.written))
+        names = list(dict.fromkeys(p.stem for p in self.written if p.suffix == ".parquet"))
         return WrittenTables(self.out_dir, names)
 
 
@@ -429,6 +430,7 @@ def build(
                 builder.judgement_tables([t.report_id for t in tasks])
             finally:
                 written = builder.finish()
+        written += write_package(stage)  # datapackage.json, data dictionary, SQLite, from the written tables
         record = {
             "fingerprint": fingerprint,
             "outputs": [p.name for p in written],

@@ -44,9 +44,7 @@ def region_columns(
     return out.astype("string")
 
 
-def series_column(
-    reports: list[Report], manifest: pd.DataFrame, overrides: dict[str, str] | None = None
-) -> pd.Series:
+def series_column(reports: list[Report], manifest: pd.DataFrame, overrides: dict[str, str] | None = None) -> pd.Series:
     """The series id (same body across years) of each report; the manifest's ``series_id`` wins."""
     if overrides is None:
         overrides = manifest_overrides(manifest.reset_index()) if len(manifest) else {}

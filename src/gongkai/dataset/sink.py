@@ -2,7 +2,8 @@
 
 The bytes depend only on the rows and on where the chunks start (a fixed number of reports), so a
 build gives the same files whatever ran its work. Every chunk goes through :func:`prepare_chunk`
-first, the one place a table's frame is put into its written form.
+first (:func:`gongkai.dataset.write.prepare_table`: labels, the declared columns and dtypes), the
+same step the whole-table writer takes, and the Arrow schema is the declared one.
 """
 
 from __future__ import annotations
@@ -11,19 +12,27 @@ from pathlib import Path
 from typing import IO
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
+
+from gongkai import schema
+from gongkai.dataset.write import CSV_FLOAT_FORMAT, prepare_table
 
 
 def prepare_chunk(name: str, df: pd.DataFrame) -> pd.DataFrame:
-    """The frame of a chunk of table ``name`` as it is written (the hook for a schema's conform step)."""
-    return df.reset_index(drop=True)
+    """The frame of a chunk of table ``name`` as it is written: labelled and conformed to its declaration."""
+    return prepare_table(df.reset_index(drop=True), name)
 
 
-def _schema(table: pa.Table) -> pa.Schema:
-    """The first chunk's schema, with columns that held only nulls typed as text."""
-    fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
-    return pa.schema(fields, metadata=table.schema.metadata)
+def _csv(df: pd.DataFrame, out: IO[str], header: bool) -> None:
+    """As :func:`gongkai.dataset.write.write_csv` writes a whole table."""
+    df.to_csv(
+        out,
+        index=False,
+        header=header,
+        lineterminator="\n",
+        float_format=CSV_FLOAT_FORMAT,
+        date_format="%Y-%m-%d",
+    )
 
 
 class TableSink:
@@ -37,20 +46,17 @@ class TableSink:
 
     def append(self, name: str, df: pd.DataFrame) -> None:
         df = prepare_chunk(name, df)
-        if name not in self._parquet:
-            first = pa.Table.from_pandas(df, preserve_index=False)
-            schema = _schema(first)
+        arrow = schema.to_arrow(df, name)
+        first = name not in self._parquet
+        if first:
             self._parquet[name] = pq.ParquetWriter(
-                self.out_dir / f"{name}.parquet", schema, compression="zstd", write_statistics=False
+                self.out_dir / f"{name}.parquet", arrow.schema, compression="zstd", write_statistics=False
             )
             self._csv[name] = open(self.out_dir / f"{name}.csv", "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
-            df.to_csv(self._csv[name], index=False, lineterminator="\n")
             self.rows[name] = 0
-        else:
-            df.to_csv(self._csv[name], index=False, header=False, lineterminator="\n")
+        _csv(df, self._csv[name], header=first)
         if len(df):
-            writer = self._parquet[name]
-            writer.write_table(pa.Table.from_pandas(df, schema=writer.schema, preserve_index=False))
+            self._parquet[name].write_table(arrow)
         self.rows[name] += len(df)
 
     def close(self) -> list[Path]:

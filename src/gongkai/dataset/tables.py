@@ -1,9 +1,14 @@
-"""Reports → the tidy tables of data/processed, with their exact columns and dtypes."""
+"""Reports → the tidy tables of data/processed, typed as ``gongkai.schema`` declares them.
+
+The label columns are added, and every table conformed, when the tables are written
+(:mod:`gongkai.dataset.write`).
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from gongkai import schema
 from gongkai.celltable import CellTable, batch_frame
 from gongkai.report import TABLE2_COLUMNS, TABLE3_COLUMNS, TABLE4_COLUMNS, Report
 
@@ -45,9 +50,7 @@ def reports_table(reports: list[Report]) -> pd.DataFrame:
         )
         for r in reports
     ]
-    df = pd.DataFrame.from_records(rows, columns=REPORT_COLUMNS)
-    df["year"] = df["year"].astype("Int64")
-    return df.astype({c: "string" for c in REPORT_COLUMNS if c != "year"})
+    return schema.typed(pd.DataFrame.from_records(rows, columns=REPORT_COLUMNS), "reports")
 
 
 def _segments(reports: list[Report], table: int) -> list[pd.DataFrame]:
@@ -71,54 +74,30 @@ def _segments(reports: list[Report], table: int) -> list[pd.DataFrame]:
     return frames
 
 
-def _cells(reports: list[Report], attr: str, columns: list[str]) -> pd.DataFrame:
-    frames = _segments(reports, int(attr[-1]))
+def _cells(reports: list[Report], table: int, columns: list[str]) -> pd.DataFrame:
+    frames = _segments(reports, table)
+    name = f"table{table}"
     if not frames:
-        return pd.DataFrame(columns=["report_id", *columns])
+        return schema.typed(pd.DataFrame(columns=["report_id", *columns]), name)
     df = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    df = df[["report_id", *columns]]
-    for col in (
-        "report_id",
-        "raw",
-        "cell_status",
-        "row",
-        "applicant",
-        "proceeding",
-        "outcome",
-        "item",
-        "category",
-        "measure",
-        "unit",
-    ):
-        if col in df:
-            df[col] = df[col].astype("string")
-    df["source_line"] = df["source_line"].astype("Int64")
-    return df
+    return schema.typed(df[["report_id", *columns]], name)
 
 
 def table2(reports: list[Report]) -> pd.DataFrame:
-    df = _cells(reports, "table2", TABLE2_COLUMNS)
-    df["value"] = df["value"].astype("Float64")
-    return df
+    return _cells(reports, 2, TABLE2_COLUMNS)
 
 
 def table3(reports: list[Report]) -> pd.DataFrame:
-    df = _cells(reports, "table3", TABLE3_COLUMNS)
-    df["value"] = df["value"].astype("Int64")
-    return df
+    return _cells(reports, 3, TABLE3_COLUMNS)
 
 
 def table4(reports: list[Report]) -> pd.DataFrame:
-    df = _cells(reports, "table4", TABLE4_COLUMNS)
-    df["value"] = df["value"].astype("Int64")
-    return df
+    return _cells(reports, 4, TABLE4_COLUMNS)
 
 
 def parse_issues(reports: list[Report]) -> pd.DataFrame:
     rows = [(r.report_id, i.severity, i.section, i.message, i.source_line) for r in reports for i in r.issues]
-    df = pd.DataFrame.from_records(rows, columns=ISSUE_COLUMNS)
-    df["source_line"] = df["source_line"].astype("Int64")
-    return df.astype({c: "string" for c in ISSUE_COLUMNS if c != "source_line"})
+    return schema.typed(pd.DataFrame.from_records(rows, columns=ISSUE_COLUMNS), "parse_issues")
 
 
 def all_tables(reports: list[Report]) -> dict[str, pd.DataFrame]:

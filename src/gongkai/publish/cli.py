@@ -48,13 +48,32 @@ def find_notebooks(explicit: Path | None = None) -> Path:
     raise FileNotFoundError("notebooks/region_audit.ipynb not found; pass --notebooks")
 
 
+def _pages(summary: object, selectors: list[str] | None) -> tuple[list[object], list[str]]:
+    """The page regions to render (nested regions with the same reports share one) and the errors."""
+    from gongkai.analysis.selection import RegionNotFound, find_region
+
+    keys = list(summary["key"]) if selectors is None else []  # type: ignore[index]
+    errors = []
+    for sel in selectors or []:
+        try:
+            keys.append(find_region(summary, sel).key)  # type: ignore[arg-type]
+        except RegionNotFound as exc:
+            errors.append(str(exc))
+    page_of = dict(zip(summary["key"], summary["page_key"], strict=True))  # type: ignore[index]
+    pages = list(dict.fromkeys(page_of[k] for k in keys))
+    return [find_region(summary, k) for k in pages], errors  # type: ignore[arg-type]
+
+
 def run_audit(args: argparse.Namespace) -> int:
-    """Render the chosen regions (and the overview), write index.html; non-zero if any notebook failed."""
-    from gongkai.analysis.data import load_table, processed_exists, resolve_processed
+    """Render the chosen regions (and the overview), write index.html; non-zero if any notebook failed
+    or a region is unknown."""
+    from gongkai.analysis.data import load_tables, processed_exists, resolve_processed
     from gongkai.analysis.overview import region_summary
-    from gongkai.analysis.selection import RegionNotFound, find_region, report_path, unknown_region
-    from gongkai.publish.index import review_counts, update_status, write_index
+    from gongkai.analysis.selection import report_path
+    from gongkai.publish.html import write_assets
+    from gongkai.publish.index import update_status, write_index
     from gongkai.publish.runner import plan_jobs, run_jobs, staged_site
+    from gongkai.publish.sources import write_sources
     from gongkai.staging import FolderLocked
 
     processed = resolve_processed(args.processed)
@@ -64,29 +83,25 @@ def run_audit(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    reports = load_table(processed, "reports")
-    findings = load_table(processed, "findings")
+    tables = load_tables(processed, names=("reports", "table2", "table3", "table4", "findings", "stale_reviews"))
+    reports, findings = tables.reports, tables.findings
     summary = region_summary(reports, findings)
-    if args.all:
-        regions = [find_region(summary, k) for k in summary["key"]]
-    else:
-        regions = []
-        for sel in args.region:
-            try:
-                regions.append(find_region(summary, sel))
-            except RegionNotFound as exc:
-                print(f"warning: {exc}; rendering an empty audit", file=sys.stderr)
-                regions.append(unknown_region(sel))
+    regions, unknown = _pages(summary, None if args.all else args.region)
+    if unknown:
+        for message in unknown:
+            print(f"error: {message}", file=sys.stderr)
+        return 2
     site = args.out.resolve()
     try:
         with staged_site(site) as out_dir:  # the site is replaced whole when rendering ends, never half-written
+            write_assets(out_dir)
+            write_sources(out_dir, reports, processed)
             jobs = plan_jobs(regions, processed, out_dir, find_notebooks(args.notebooks), corpus=not args.no_overview)
             results = run_jobs(jobs, n_jobs=max(1, args.jobs), timeout=args.timeout, progress=not args.quiet)
             status = update_status(out_dir, results)
             n_unplaced = int(sum(1 for _, r in reports.iterrows() if not report_path(r)))
-            reviews = review_counts(reports, findings)  # issue 15: the researcher's verdicts per region
-            n_stale = len(load_table(processed, "stale_reviews"))
-            written = write_index(out_dir, summary, status, len(reports), n_unplaced, reviews, n_stale)
+            n_stale = len(tables.stale_reviews)  # issue 15: verdicts whose finding no longer exists
+            written = write_index(out_dir, summary, status, tables, n_unplaced, processed, n_stale)
             index = site / written.relative_to(out_dir)
     except FolderLocked as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -94,8 +109,24 @@ def run_audit(args: argparse.Namespace) -> int:
     failed = [r for r in results if not r.ok]
     for r in failed:
         print(f"FAILED {r.job.key}: {r.error}", file=sys.stderr)
-    print(index)
+    print(audit_summary(summary, regions, status))
+    print(f"open {index}")
     return 1 if failed else 0
+
+
+def audit_summary(summary: object, regions: list[object], status: dict[str, dict[str, object]]) -> str:
+    """One line per rendered region page: reports, problems by severity, and its file."""
+    rows = summary.set_index("key")  # type: ignore[attr-defined]
+    lines = [f"{len(regions)} region pages:"]
+    for r in regions:
+        row = rows.loc[r.key]  # type: ignore[attr-defined]
+        entry = status.get(f"region:{r.key}", {})  # type: ignore[attr-defined]
+        state = "FAILED" if entry.get("error") else entry.get("html", "")
+        lines.append(
+            f"  {r.key}: {int(row['n_reports'])} reports, {int(row['error'])} errors, "  # type: ignore[attr-defined]
+            f"{int(row['warning'])} warnings, {int(row['info'])} notes  {state}"
+        )
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,13 +7,12 @@ one region keeps what earlier runs rendered (and their errors).
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
+from gongkai.analysis.data import Tables
 from gongkai.analysis.region_report import LEVEL_NAMES
-from gongkai.analysis.selection import report_path
 from gongkai.publish.runner import JobResult
 
 STATUS_FILE = "status.json"
@@ -54,15 +53,14 @@ REVIEW_COUNTS = ("confirmed", "dismissed", "unreviewed")
 def review_counts(reports: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
     """Per region key (every level, as region_summary): failing findings confirmed, dismissed and unreviewed
     by a researcher (reviews.csv)."""
+    from gongkai.analysis.overview import _region_keys
+    from gongkai.analysis.selection import report_path
+
     fails = findings[findings["status"] == "fail"] if len(findings) else findings
     review = fails["review"] if "review" in fails else pd.Series([None] * len(fails), index=fails.index)
-    per = pd.DataFrame({"report_id": fails["report_id"], "verdict": review.fillna("unreviewed")})
+    per = pd.DataFrame({"report_id": fails["report_id"], "verdict": review.astype(object).fillna("unreviewed")})
     per = pd.crosstab(per["report_id"], per["verdict"]).reindex(columns=list(REVIEW_COUNTS), fill_value=0)
-    rows = []
-    for _, r in reports.iterrows():
-        path = report_path(r)
-        for depth in range(1, len(path) + 1):
-            rows.append(("/".join(path[:depth]), r["report_id"]))
+    rows = [(key, r["report_id"]) for _, r in reports.iterrows() for key in _region_keys(report_path(r))]
     link = pd.DataFrame(rows, columns=["key", "report_id"])
     counts = link.merge(per, left_on="report_id", right_index=True, how="inner")
     return counts.groupby("key")[list(REVIEW_COUNTS)].sum().astype(int)
@@ -73,22 +71,37 @@ def _review_counts(reviews: pd.DataFrame | None, key: str) -> dict[str, int]:
     return {f"{k}_count": int(reviews.at[key, k]) if known else 0 for k in REVIEW_COUNTS}  # type: ignore[union-attr]
 
 
+def _report_pages(out_dir: Path, summary: pd.DataFrame, status: dict[str, dict[str, object]],
+                  reports: pd.DataFrame) -> dict[str, str]:
+    """report id -> the rendered page (relative to the index) that holds its section."""
+    from gongkai.analysis.selection import report_path
+
+    page_key = dict(zip(summary["key"], summary["page_key"], strict=True))
+    out = {}
+    for _, r in reports.iterrows():
+        key = "/".join(report_path(r))
+        entry = status.get(f"region:{page_key.get(key, key)}")
+        if entry and (out_dir / str(entry["html"])).exists():
+            out[r["report_id"]] = str(entry["html"])
+    return out
+
+
 def write_index(
     out_dir: Path,
     summary: pd.DataFrame,
     status: dict[str, dict[str, object]],
-    n_reports: int,
+    tables: Tables,
     n_unplaced: int = 0,
-    reviews: pd.DataFrame | None = None,
+    processed: Path | None = None,
     n_stale: int = 0,
 ) -> Path:
-    """Write index.html from the region summary (overview.region_summary) and the run status.
+    """Write index.html: the problem list of the whole corpus first, then every region with its page and
+    the researcher's verdicts (reviews.csv) on its findings; ``n_stale`` counts the verdicts whose finding
+    no longer exists."""
+    from gongkai.analysis.html import render
+    from gongkai.analysis.problems import PROBLEM_COLUMNS, Links, problem_rows
 
-    ``reviews`` (:func:`review_counts`) adds the researcher's verdicts per region; ``n_stale`` counts the
-    reviews.csv verdicts whose finding no longer exists.
-    """
-    from jinja2 import Template
-
+    reviews = review_counts(tables.reports, tables.findings)
     regions = []
     for _, r in summary.iterrows():
         regions.append(
@@ -101,23 +114,33 @@ def write_index(
                 "error_count": int(r["error"]),
                 "warning_count": int(r["warning"]),
                 "info_count": int(r["info"]),
+                "shared": r["page_key"] != r["key"],
                 **_review_counts(reviews, r["key"]),
-                **_links(out_dir, status.get(f"region:{r['key']}")),
+                **_links(out_dir, status.get(f"region:{r['page_key']}")),
             }
         )
     corpus_pages = [
         {"title": e["title"], **_links(out_dir, e)} for k, e in sorted(status.items()) if k.startswith("corpus:")
     ]
     n_failed = sum(1 for page in [*regions, *corpus_pages] if page["error"])
-    text = resources.files(__package__).joinpath("templates/site_index.html.j2").read_text("utf-8")
-    html = Template(text, autoescape=True).render(
+    pages = _report_pages(out_dir, summary, status, tables.reports)
+    problems = problem_rows(tables, Links(sources="sources", sections="", processed=processed), pages)
+    for row in problems:  # a report without a rendered page has no section to link to
+        section = row["section"]
+        if isinstance(section, dict) and str(section["href"]).startswith("#"):
+            row["section"] = None
+    html = render(
+        "site_index.html.j2",
         title=TITLE,
-        subtitle=f"{n_reports} 份报告，{len(regions)} 个地区",
+        subtitle=f"{len(tables.reports)} 份报告，{len(regions)} 个地区",
         regions=regions,
         corpus_pages=corpus_pages,
         n_failed=n_failed,
         n_unplaced=n_unplaced,
         n_stale=n_stale,
+        problems=problems,
+        problem_columns=PROBLEM_COLUMNS,
+        css="assets/site.css",
     )
     path = out_dir / "index.html"
     path.write_text(html, encoding="utf-8")
