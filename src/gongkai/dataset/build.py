@@ -167,7 +167,9 @@ class WrittenTables(Mapping[str, pd.DataFrame]):
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self.names:
             raise KeyError(name)
-        return pd.read_parquet(self.out_dir / f"{name}.parquet")
+        df = pd.read_parquet(self.out_dir / f"{name}.parquet")
+        # keys are stored as dictionaries (categoricals); handed back as the text the build made them from
+        return df.astype({c: "string" for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)})
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.names)
@@ -434,7 +436,7 @@ def build(
         record = {
             "fingerprint": fingerprint,
             "outputs": [p.name for p in written],
-            "summary": builder.summary.to_json(),
+            "summary": {**builder.summary.to_json(), "cache_hits": 0},  # how this run went is not part of it
         }
         (stage / BUILD_RECORD).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     final = out_dir.absolute()
