@@ -181,6 +181,9 @@ def test_received_including_carry_over_is_an_accepted_reading():
 def test_claim_on_blank_cell_is_not_assessable_never_zero():
     report = _report_with(lambda t3: "本年共收到政府信息公开申请0件。", seed=13)
     set_cell(report, 3, "new_received", "total", None, status="blank")
+    # with a part blank too, the total cannot be derived from its parts (issue 9: a blank total whose parts
+    # are all numbers is compared as their sum; see test_claims_real_reports)
+    set_cell(report, 3, "new_received", "natural_person", None, status="blank")
     result = audit_all([report])
     assert list(result.claims["status"]) == ["unmatched"]
     na = result.findings[result.findings["rule"] == "claim.count"]
@@ -201,18 +204,3 @@ def test_share_rounded_truncated_and_wrong():
     f = result.findings
     assert list(f[f["rule"] == "claim.pct_truncated"]["actual"]) == [66.66]
     assert list(f[f["rule"] == "claim.share"]["actual"]) == [40.0]
-
-
-def test_first_character_prefilter_changes_no_hit():
-    import re
-
-    from gongkai.rules.claims import terms
-
-    _, fast = terms()
-    body = fast.pattern[fast.pattern.index("(?:") :]
-    slow = re.compile(body)
-    text = JINCHENG_APPLY + JINCHENG_DOCS + BOSHAN + JISHAN + JIYUAN
-    assert fast.pattern.startswith("(?=[")
-    assert [(m.span(), m.lastgroup) for m in fast.finditer(text)] == [
-        (m.span(), m.lastgroup) for m in slow.finditer(text)
-    ]

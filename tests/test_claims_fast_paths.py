@@ -1,4 +1,4 @@
-"""The fast paths of claim extraction find exactly what the plain patterns and rules find."""
+"""Claim extraction's quick paths find exactly what the plain definitions find (public functions only)."""
 
 from __future__ import annotations
 
@@ -8,66 +8,66 @@ import re
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from gongkai.datafiles import package_csv
-from gongkai.rules import claims
-from gongkai.rules.claims import (
-    COUNT_RE,
-    DELIM_RE,
-    SHARE_RE,
-    YOY_RE,
-    _Section,
-    _spans,
-    scanner,
-    split_alternatives,
-    terms,
-)
+from gongkai.rules.claim_terms import YEAR, vocabulary
+from gongkai.rules.claim_text import DELIM_RE, SectionText, keyword_hits
+from gongkai.rules.claims import COUNT_RE, SHARE_RE, YOY_RE, extract_claims, figures
 from test_claims_extraction import BOSHAN, JINCHENG_APPLY, JINCHENG_DOCS, JISHAN, JIYUAN
 
 REAL = JINCHENG_APPLY + JINCHENG_DOCS + BOSHAN + JISHAN + JIYUAN
-# Pieces of the term keywords (whole and cut), digits, delimiters and brackets: texts where matches overlap and abut.
-_KEYWORDS = [
-    a for r in package_csv("gongkai.rules", "claim_terms.csv") for a in re.findall(r"[\u4e00-\u9fff]+", r["pattern"])
-]
+_KEYWORDS = [k.replace(YEAR, "2024") for k in vocabulary().keywords]
+# Keywords whole and cut, digits, delimiters and brackets: texts where matches overlap and abut.
 PIECES = st.sampled_from(
-    _KEYWORDS + [k[:1] for k in _KEYWORDS] + [k[1:] for k in _KEYWORDS]
+    _KEYWORDS + [k[:1] for k in _KEYWORDS] + [k[1:] for k in _KEYWORDS] + [k[:-1] for k in _KEYWORDS]
     + list("0123456789.．%％件起年 ，,；;：:、（()）。\n１２") + ["同比增长", "较2023年减少", "占比", "上年", "下一年"]
 )  # fmt: skip
 TEXTS = st.lists(PIECES, max_size=60).map("".join)
 
 
-def _hits(pattern: re.Pattern[str], owner: object, text: str) -> list[tuple[tuple[int, int], object]]:
-    return [(m.span(), owner(m)) for m in pattern.finditer(text)]  # type: ignore[operator]
+def _keyword_at(text: str, pos: int) -> str | None:
+    """The longest keyword of the vocabulary written at ``pos`` (``{year}``: four digits)."""
+    for k in sorted(vocabulary().keywords, key=lambda k: len(k.replace(YEAR, "0000")), reverse=True):
+        head, _, tail = k.partition(YEAR)
+        if YEAR not in k:
+            if text.startswith(k, pos):
+                return k
+        elif text.startswith(head, pos):
+            digits = text[pos + len(head) : pos + len(head) + 4]
+            if len(digits) == 4 and digits.isdigit() and text.startswith(tail, pos + len(head) + 4):
+                return text[pos : pos + len(head) + 4 + len(tail)]
+    return None
 
 
-def _scanner_hits(text: str) -> list:
-    fast, owners = scanner()
-    return _hits(fast, lambda m: owners[m.lastindex], text)
+def _plain_hits(text: str) -> list[tuple[int, int, str, str]]:
+    """Keyword hits by walking the text: at each place the longest keyword that fits, then past it."""
+    out, pos = [], 0
+    while pos < len(text):
+        k = _keyword_at(text, pos)
+        if k is None:
+            pos += 1
+            continue
+        term = vocabulary().term(k)
+        out.append((pos, pos + len(k), term.slot, term.key))
+        pos += len(k)
+    return out
 
 
-def _combined_hits(text: str) -> list:
-    term_list, combined = terms()
-    return _hits(combined, lambda m: term_list[int(m.lastgroup[1:])], text)
+def _hits(text: str) -> list[tuple[int, int, str, str]]:
+    return [(h.start, h.end, h.term.slot, h.term.key) for h in keyword_hits(text)]
 
 
-def test_scanner_is_one_alternative_per_keyword_alternative() -> None:
-    fast, owners = scanner()
-    assert fast.groups == len(owners) - 1 > len(terms()[0])  # the fast form, not the fallback
-    assert _scanner_hits(REAL) == _combined_hits(REAL)
-    assert len(_combined_hits(REAL)) > 50
+def test_keyword_hits_on_real_text_and_priorities() -> None:
+    assert _hits(REAL) == _plain_hits(REAL)
+    assert len(_hits(REAL)) > 50
+    assert [h.term.key for h in keyword_hits("经行政复议后又提起诉讼；结转至2024年度继续办理")] == [
+        "litigation_after_review",
+        "carried_forward",
+    ]
+    assert [h.term.key for h in keyword_hits("行政复议")] == ["administrative_review"]
 
 
 @given(TEXTS)
-def test_scanner_finds_the_same_hits_and_terms_as_the_combined_regex(text: str) -> None:
-    assert _scanner_hits(text) == _combined_hits(text)
-
-
-def test_split_alternatives_respects_groups_classes_and_escapes() -> None:
-    assert split_alternatives("a|b(c|d)") == ["a", "b(c|d)"]
-    assert split_alternatives("[|]x|y") == ["[|]x", "y"]
-    assert split_alternatives(r"a\|b|c") == [r"a\|b", "c"]
-    assert split_alternatives("[]|]|z") == ["[]|]", "z"]
-    assert split_alternatives("[^]|]|z") == ["[^]|]", "z"]
-    assert split_alternatives("(?:x|y)") == ["(?:x|y)"]
+def test_keyword_hits_equal_a_plain_walk(text: str) -> None:
+    assert _hits(text) == _plain_hits(text)
 
 
 @given(TEXTS)
@@ -78,7 +78,7 @@ def test_count_pattern_matches_as_the_look_behind_first_form(text: str) -> None:
     ]
 
 
-def _plain_spans(text: str) -> list[tuple[int, int, str]]:
+def _plain_figures(text: str) -> list[tuple[int, int, str]]:
     """Figures found by running every pattern on every text (no prefilter)."""
     spans = [(m.start(), m.end(), "yoy") for m in YOY_RE.finditer(text)]
     taken = list(spans)
@@ -94,12 +94,12 @@ def _plain_spans(text: str) -> list[tuple[int, int, str]]:
 
 @given(TEXTS)
 def test_figures_are_the_same_with_the_prefilters(text: str) -> None:
-    assert [s[:3] for s in _spans(text)] == _plain_spans(text)
+    assert [f[:3] for f in figures(text)] == _plain_figures(text)
 
 
 def test_figures_on_real_text() -> None:
-    assert [s[:3] for s in _spans(REAL)] == _plain_spans(REAL)
-    assert {k for *_, k in _plain_spans(REAL)} == {"yoy", "share", "count"}
+    assert [f[:3] for f in figures(REAL)] == _plain_figures(REAL)
+    assert {k for *_, k in _plain_figures(REAL)} == {"yoy", "share", "count"}
 
 
 def _plain_in_paren(text: str, pos: int) -> bool:
@@ -116,12 +116,12 @@ def _plain_in_paren(text: str, pos: int) -> bool:
 
 @given(st.lists(st.sampled_from(list("（()）ab，")), max_size=40).map("".join))
 def test_in_paren_by_bisection_equals_any_matched_pair(text: str) -> None:
-    sec = _Section("一", text)
+    sec = SectionText("一", text)
     assert [sec.in_paren(i) for i in range(len(text) + 1)] == [_plain_in_paren(text, i) for i in range(len(text) + 1)]
 
 
 def test_extraction_keeps_reading_order_and_values() -> None:
-    found = claims.extract_claims({"一": JINCHENG_APPLY, "二": BOSHAN})
+    found = extract_claims({"一": JINCHENG_APPLY, "二": BOSHAN})
     assert [c.offset for c in found if c.section == "一"] == sorted(c.offset for c in found if c.section == "一")
     assert [(c.kind, c.value) for c in found][:3] == [("count", 718.0), ("yoy", 59.55), ("count", 720.0)]
 
@@ -129,12 +129,11 @@ def test_extraction_keeps_reading_order_and_values() -> None:
 @given(TEXTS)
 @example(REAL + "\n同比\n增长5%，收到申请3件")
 def test_clause_lookups_inside_the_windows_equal_those_over_every_delimiter(text: str) -> None:
-    spans = _spans(text)
-    sec = _Section("一", text)
+    sec = SectionText("一", text)
     windows: dict[int, tuple[int, int]] = {}
-    for start, end, _, _ in spans:
-        k = sec.sentence_of(start)
-        windows[k] = (sec.sent_starts[k], end)
+    for f in figures(text):
+        k = sec.sentence_of(f[0])
+        windows[k] = (sec.sent_starts[k], f[1])
     sec.scan(sorted(windows.values()))
     every = [m.start() for m in DELIM_RE.finditer(text)]
     for a, b in windows.values():
@@ -142,4 +141,4 @@ def test_clause_lookups_inside_the_windows_equal_those_over_every_delimiter(text
             k = bisect.bisect_left(every, pos) - 1
             assert sec.clause_start(pos, a) == max(every[k] + 1 if k >= 0 else 0, a)
             between = bisect.bisect_left(every, pos) - bisect.bisect_left(every, a)
-            assert claims._clauses_between(sec, a, pos) == between
+            assert sec.clauses_between(a, pos) == between

@@ -15,19 +15,17 @@ from __future__ import annotations
 
 import pickle
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from gongkai.report import Report
-from gongkai.rules.crossyear import carry_over, copy_paste, docs_in_force, judge_yoy, no_previous
+from gongkai.rules.crossyear import SERIES_RULES, judge_yoy
 from gongkai.rules.gridbatch import batch_grids
 from gongkai.rules.grids import Grid, ReportGrids, axes
 from gongkai.rules.identities import evaluate_identities
 from gongkai.rules.narrative import Judged, judge_narrative
 from gongkai.rules.results import Collector
 from gongkai.rules.sanity import check_blank_tables, check_negative, numbers_present
-
-CROSS_YEAR_RULES = ("xy.carry_over", "xy.docs_in_force", "sanity.copy_paste")
+from gongkai.rules.subject import Subject
 
 
 @dataclass
@@ -78,7 +76,10 @@ def audit_reports(reports: list[Report]) -> list[ReportAudit]:
         out.findings.extend(identity_findings[k])
         out.findings.extend(negative_findings[k])
         check_blank_tables(g, r.report_id, out, has_number[k])
-        judged = judge_narrative(r.report_id, r.sections or {}, g, out)
+        # the narrative needs no other year: the subject's series is filled in by the cross-year pass
+        judged = judge_narrative(
+            Subject(r.report_id, None if r.year is None else int(r.year), g), r.sections or {}, out
+        )
         audits.append(ReportAudit(out.findings[start:], {}, judged, pack_grids(g)))
     position = {rid: k for k, rid in enumerate(ids)}
     for (rid, rule), c in out.counts.items():
@@ -91,38 +92,9 @@ def audit_report(report: Report) -> ReportAudit:
     return audit_reports([report])[0]
 
 
-Lookup = Callable[[str, int], "tuple[str, ReportGrids] | None"]  # (series, year) -> (report_id, grids)
-
-
-def cross_year(
-    report_id: str,
-    year: int | None,
-    sid: str | None,
-    cur: ReportGrids,
-    judged: list[Judged],
-    lookup: Lookup,
-    out: Collector,
-) -> None:
-    """The cross-year rules of one report, then its claims rows (as ``audit_all`` emits them)."""
-    prev = lookup(sid, int(year) - 1) if sid is not None and year is not None else None
-    if prev is None:
-        why = (
-            f"no {int(year) - 1} report of series {sid!r} in the corpus"
-            if year is not None and sid
-            else "year or issuer unknown: no series"
-        )
-        for rule in CROSS_YEAR_RULES:
-            no_previous(report_id, rule, why, out)
-    else:
-        prev_id, prev_grids = prev
-        carry_over(report_id, cur, prev_grids, out)
-        docs_in_force(report_id, cur, prev_grids, out)
-        copy_paste(report_id, cur, prev_grids, prev_id, out)
+def cross_year(s: Subject, judged: list[Judged], out: Collector) -> None:
+    """The series rules of one report, then its claims rows, year-on-year ones judged (as ``audit_all``)."""
+    for rule in SERIES_RULES:
+        rule(s, out)
     for j in judged:
-        if j.claim.kind != "yoy":
-            continue
-        ref = j.claim.ref_year or (int(year) - 1 if year is not None else None)
-        ref_entry = lookup(sid, ref) if sid is not None and ref is not None else None
-        judge_yoy(report_id, j, cur, ref_entry[1] if ref_entry else None, ref or 0, out)
-    for j in judged:
-        out.claim(tuple(j.row))
+        out.claim((judge_yoy(s, j, out) if j.claim.kind == "yoy" else j).row(s.report_id))

@@ -31,7 +31,6 @@ from tqdm import tqdm
 
 from gongkai.dataset.audit_stream import cross_year, unpack_grids
 from gongkai.dataset.cache import ParseCache, default_cache_dir, file_sha256
-from gongkai.dataset.enrich import series_column
 from gongkai.dataset.executors import run_dask, run_here, run_local
 from gongkai.dataset.filework import FileTask, FileUnit, apply_manifest, parse_one, process_batch, unpack_unit
 from gongkai.dataset.manifest import MANIFEST_NAME, read_manifest
@@ -40,13 +39,15 @@ from gongkai.dataset.regions_memo import RegionMemo
 from gongkai.dataset.sink import TableSink
 from gongkai.dataset.tables import all_tables
 from gongkai.regions import overrides_from_manifest
+from gongkai.report import Report
 from gongkai.review import JUDGEMENT_FILES, Judgements, issues_frame, summary_lines
 from gongkai.review.corrections import CORRECTED, apply_corrections
 from gongkai.review.inputs import Correction
 from gongkai.review.reviews import attach_reviews
 from gongkai.rules.grids import ReportGrids
 from gongkai.rules.results import Collector
-from gongkai.rules.series import manifest_overrides
+from gongkai.rules.series import assign_series, manifest_overrides
+from gongkai.rules.subject import Subject
 from gongkai.staging import folder_lock, staged_folder
 
 __all__ = ["BuildResult", "BuildSummary", "apply_manifest", "build", "input_files", "parse_one", "plan_tasks"]
@@ -236,6 +237,22 @@ def _sha256(path: str) -> str:
         return ""  # unreadable: never a cache hit, and the parse records why
 
 
+class _SeriesView(Mapping[int, tuple[str, ReportGrids]]):
+    """The reports of one series by year, as ``Subject.series`` reads them, unpacked when asked for."""
+
+    def __init__(self, years: dict[int, int], other: Callable[[int], tuple[str, ReportGrids]]) -> None:
+        self.years, self.other = years, other
+
+    def __getitem__(self, year: int) -> tuple[str, ReportGrids]:
+        return self.other(self.years[year])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.years)
+
+    def __len__(self) -> int:
+        return len(self.years)
+
+
 class _Builder:
     """The two passes of a build into one staging folder."""
 
@@ -253,19 +270,23 @@ class _Builder:
         self.series_overrides = manifest_overrides(flat)
         self.sink = TableSink(stage)
         self.summary = BuildSummary()
-        self.store: dict[tuple[str, int], tuple[str, bytes]] = {}  # (series, year) -> first report's id, grids
+        self.heads: list[Report] = []  # each report's id, file, title, issuer and year: what series are made of
+        self.grids: list[bytes] = []  # each report's packed grids, for the cross-year rules
         self.spool: IO[bytes] = tempfile.TemporaryFile(dir=stage)  # noqa: SIM115 - closed in finish()
 
     def parse_chunk(self, units: list[FileUnit]) -> None:
-        """Write one chunk of reports' tables and single-report findings; keep their series entries."""
+        """Write one chunk's cell tables and single-report findings; spool its reports rows and series entries.
+
+        The reports table waits for the series ids, which are assigned over the whole batch.
+        """
         reports = [u.report for u in units]
         tables = all_tables(reports)
         regions = self.regions.columns(reports)
-        series = series_column(reports, self.manifest, self.series_overrides)
         base = tables["reports"].set_index("report_id", drop=False)
-        tables["reports"] = base.join(regions).join(series).reset_index(drop=True)
+        tables["reports"] = base.join(regions).reset_index(drop=True)
         for name in PARSE_TABLES:
-            self.sink.append(name, tables[name])
+            if name != "reports":
+                self.sink.append(name, tables[name])
         for u in units:
             self.judgements.issues += u.problems
         findings = self.reviewed(Collector(findings=[f for u in units for f in u.audit.findings]).frames()[0], reports)
@@ -275,12 +296,10 @@ class _Builder:
         entries = []
         for u in units:
             r = u.report
-            sid = series.get(r.report_id)
-            sid = None if sid is None or pd.isna(sid) else str(sid)
-            if sid is not None and r.year is not None:
-                self.store.setdefault((sid, int(r.year)), (r.report_id, u.audit.grids))
-            entries.append((r.report_id, r.year, sid, u.audit.counts, u.audit.judged, u.audit.grids))
-        pickle.dump(entries, self.spool, protocol=pickle.HIGHEST_PROTOCOL)
+            self.heads.append(Report(r.report_id, r.source_file, "", title=r.title, issuer=r.issuer, year=r.year))
+            self.grids.append(u.audit.grids)
+            entries.append((r.report_id, r.year, u.audit.counts, u.audit.judged))
+        pickle.dump((tables["reports"], entries), self.spool, protocol=pickle.HIGHEST_PROTOCOL)
 
     def reviewed(self, findings: pd.DataFrame, reports: list) -> pd.DataFrame:
         """The findings with the verdicts of reviews.csv; remembers which reviews met their finding."""
@@ -299,26 +318,56 @@ class _Builder:
         self.summary.judgements(stale, issues)
 
     def cross_year_pass(self) -> None:
-        """The cross-year rules over the series entries; write their findings, then claims and checks."""
+        """Series over the whole batch; then, chunk by chunk, the reports table, the series rules, claims, checks."""
+        assignment = assign_series(self.heads, self.series_overrides)
+        sids = assignment.ids
+        by_series: dict[str, dict[int, int]] = {}  # series -> year -> the first report of that year
+        for k, (head, sid) in enumerate(zip(self.heads, sids, strict=True)):
+            if sid is not None and head.year is not None:
+                by_series.setdefault(sid, {}).setdefault(int(head.year), k)
+        links = Collector()
+        for link in assignment.links:
+            links.result(
+                link.report_ids[0],
+                f"series.{link.kind}",
+                "fail",
+                message=link.message(),
+                evidence=f"reports of {link.issuer}: {', '.join(link.report_ids)}",
+            )
+        link_findings = self.reviewed(links.frames()[0], [])
+        self.sink.append("findings", link_findings)
+        self.summary.add_findings(link_findings)
+        heads, grids = self.heads, self.grids
 
         @lru_cache(maxsize=4096)
-        def grids_of(sid: str, year: int) -> tuple[str, ReportGrids] | None:
-            hit = self.store.get((sid, year))
-            return None if hit is None else (hit[0], unpack_grids(hit[1]))
+        def other(k: int) -> tuple[str, ReportGrids]:
+            return heads[k].report_id, unpack_grids(grids[k])
 
         self.spool.seek(0)
         self.bar.set_description("cross-year audit")
+        k = 0
         while True:
             try:
-                entries = pickle.load(self.spool)
+                reports, entries = pickle.load(self.spool)
             except EOFError:
                 break
+            chunk_sids = sids[k : k + len(entries)]
+            reports["series_id"] = pd.array(chunk_sids, dtype="string")
+            self.sink.append("reports", reports)
             out = Collector()
-            for rid, year, sid, counts, judged, grids in entries:
+            for (rid, year, counts, judged), sid in zip(entries, chunk_sids, strict=True):
                 out.start(rid)
                 for rule, c in counts.items():
                     out.counts[(rid, rule)] = c
-                cross_year(rid, year, sid, unpack_grids(grids), judged, grids_of, out)
+                for (link_rid, rule), c in links.counts.items():
+                    if link_rid == rid:
+                        kept = out.counts[(rid, rule)]
+                        for i in range(3):
+                            kept[i] += c[i]
+                series = _SeriesView(by_series.get(sid, {}) if sid is not None else {}, other)
+                subject = Subject(rid, None if year is None else int(year), unpack_grids(grids[k]), sid, series)
+                cross_year(subject, judged, out)
+                k += 1
             findings, claims, checks = out.frames()
             findings = self.reviewed(findings, [e[0] for e in entries])
             self.sink.append("findings", findings)

@@ -6,20 +6,14 @@ import pandas as pd
 
 from gongkai.regions import overrides_from_manifest, regions_frame
 from gongkai.report import Report
-from gongkai.rules.series import manifest_overrides, series_id
+from gongkai.rules.series import assign_series, manifest_overrides
 
 REGION_COLUMNS = ["province", "city", "county", "division_code", "region_level", "region_note"]
 
 
-def region_columns(
-    reports: list[Report], manifest: pd.DataFrame, overrides: dict[str, str] | None = None
-) -> pd.DataFrame:
-    """Region of each report's issuer, resolved in the division vintage of its year; NA with a note if not.
-
-    ``overrides``: the manifest's issuer → division code, when already read (a build reads it once).
-    """
-    if overrides is None:
-        overrides = overrides_from_manifest(manifest.reset_index()) if len(manifest) else {}
+def region_columns(reports: list[Report], manifest: pd.DataFrame) -> pd.DataFrame:
+    """Region of each report's issuer, resolved in the division vintage of its year; NA with a note if not."""
+    overrides = overrides_from_manifest(manifest.reset_index()) if len(manifest) else {}
     rows: dict[str, dict[str, object]] = {}
     by_year: dict[int | None, list[Report]] = {}
     for r in reports:
@@ -44,8 +38,8 @@ def region_columns(
     return out.astype("string")
 
 
-def series_column(reports: list[Report], manifest: pd.DataFrame, overrides: dict[str, str] | None = None) -> pd.Series:
+def series_column(reports: list[Report], manifest: pd.DataFrame) -> pd.Series:
     """The series id (same body across years) of each report; the manifest's ``series_id`` wins."""
-    if overrides is None:
-        overrides = manifest_overrides(manifest.reset_index()) if len(manifest) else {}
-    return pd.Series({r.report_id: series_id(r, overrides) for r in reports}, dtype="string", name="series_id")
+    overrides = manifest_overrides(manifest.reset_index()) if len(manifest) else {}
+    ids = assign_series(reports, overrides).ids
+    return pd.Series(dict(zip((r.report_id for r in reports), ids, strict=True)), dtype="string", name="series_id")

@@ -8,8 +8,10 @@ batch: a failure of any kind becomes a located error on that file's report.
 
 from __future__ import annotations
 
+import copyreg
 import pickle
 import traceback
+import types
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,18 @@ from gongkai.parse.report import read_report
 from gongkai.report import ParseIssue, Report
 from gongkai.review.corrections import correct_report
 from gongkai.review.inputs import Correction, InputIssue
+
+
+def _readonly(d: dict) -> types.MappingProxyType:
+    return types.MappingProxyType(d)
+
+
+def _mappingproxy(m: types.MappingProxyType) -> tuple:
+    return _readonly, (dict(m),)
+
+
+# Read-only mappings in a parsed report or its claims pickle as the dicts they wrap, and come back read-only.
+copyreg.pickle(types.MappingProxyType, _mappingproxy)
 
 
 @dataclass(frozen=True)

@@ -71,14 +71,37 @@ def find_title(lines: list[TextLine], page: dict[str, str]) -> str | None:
     return page.get("title") or (page.get("page_title", "").split("_")[0] or None)
 
 
+def title_issuer(title: str | None) -> str | None:
+    """The body a title names before its year (平潭综合实验区行政审批局2023年… → 平潭综合实验区行政审批局)."""
+    m = _YEAR.search(title) if title else None
+    return (title[: m.start()].strip() or None) if m else None  # type: ignore[index]
+
+
+LEVEL_WORDS = "省市区县州旗盟镇乡"  # 区行政审批局, 市财政局: a body named by its level alone, the place left out
+
+
+def choose_issuer(header: str | None, title: str | None) -> str | None:
+    """The issuer: the page header's 发布机构 as written, unless it is the title's name with the place left out.
+
+    A crawler's header may shorten the body to its level word (区行政审批局 for the title's
+    平潭综合实验区行政审批局): then the title's name is kept. A header that names the place
+    (博山区人民政府 beside 淄博市博山区人民政府) stays as written. Either alone is used as it is.
+    """
+    named = title_issuer(title)
+    if not header or not header.strip():
+        return named
+    if named is None:
+        return header
+    h, t = _clean(header), _clean(named)
+    shortened = len(h) < len(t) and t.endswith(h) and h[0] in LEVEL_WORDS and t[len(t) - len(h) - 1] not in LEVEL_WORDS
+    return named if shortened else header
+
+
 def read_metadata(lines: list[TextLine], page: dict[str, str]) -> Metadata:
     """Metadata from labelled lines first, then the title, then the text; None when not stated."""
     pairs = key_values(lines)
     title = find_title(lines, page)
-    issuer = pairs.get("发布机构") or page.get("issuer")
-    if not issuer and title:
-        m = _YEAR.search(title)
-        issuer = title[: m.start()].strip() or None if m else None
+    issuer = choose_issuer(pairs.get("发布机构") or page.get("issuer"), title)
     year = None
     if title and (m := _YEAR.search(title)):
         year = int(m.group(1))

@@ -70,6 +70,7 @@ class Resolution:
     region: Region | None
     note: str
     kind: str | None = None  # the agency rule that matched (government, department, township…)
+    body: str = ""  # the agency part after the division names (人民政府, 管委会办公室, 财政局…)
 
 
 def region_of(div: Division) -> Region:
@@ -184,7 +185,7 @@ def explain_issuer(issuer: str, *, year: int | None = None) -> Resolution:
     notes = [alias_notes[n] for n in chain if n in alias_notes]
     if rule.kind == "township":
         notes.append(rule.note)
-    return Resolution(issuer, region_of(last[0]), "; ".join(notes), rule.kind)
+    return Resolution(issuer, region_of(last[0]), "; ".join(notes), rule.kind, text[sum(len(n) for n in chain) :])
 
 
 def resolve_issuer(issuer: str, *, year: int | None = None) -> Region | None:

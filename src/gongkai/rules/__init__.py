@@ -20,16 +20,26 @@ import pandas as pd
 
 from gongkai.report import Report
 from gongkai.rules.catalog import Rule, rules
-from gongkai.rules.crossyear import carry_over, copy_paste, docs_in_force, judge_yoy, no_previous
+from gongkai.rules.crossyear import SERIES_RULES, judge_yoy
 from gongkai.rules.gridbatch import batch_grids
 from gongkai.rules.grids import ReportGrids
 from gongkai.rules.identities import evaluate_identities
 from gongkai.rules.narrative import Judged, judge_narrative
 from gongkai.rules.results import Collector
 from gongkai.rules.sanity import check_blank_tables, check_negative, numbers_present
-from gongkai.rules.series import index_series, manifest_overrides, normalise_issuer, series_id
+from gongkai.rules.series import assign_series, index_series, manifest_overrides, normalise_issuer, series_links
+from gongkai.rules.subject import Subject
 
-__all__ = ["AuditResult", "Rule", "audit", "audit_all", "format_findings", "normalise_issuer", "rules"]
+__all__ = [
+    "AuditResult",
+    "Rule",
+    "audit",
+    "audit_all",
+    "format_findings",
+    "normalise_issuer",
+    "rules",
+    "series_links",
+]
 
 
 @dataclass
@@ -62,48 +72,42 @@ def audit_all(reports: Iterable[Report], manifest: pd.DataFrame | str | Path | N
     out = Collector()
     ids = [r.report_id for r in reports]
     batch = batch_grids(reports)
+    overrides = manifest_overrides(manifest)
+    assignment = assign_series(reports, overrides)
+    sids = list(assignment.ids)
+    index = index_series(reports, overrides, sids)
+    position = {id(r): k for k, r in enumerate(reports)}
+    by_series: dict[str, dict[int, tuple[str, ReportGrids]]] = {}
+    for (sid, year), r in index.items():
+        by_series.setdefault(sid, {})[year] = (r.report_id, batch.reports[position[id(r)]])
+    subjects = [
+        Subject(r.report_id, None if r.year is None else int(r.year), batch.reports[k], sid, by_series.get(sid, {}))
+        for k, (r, sid) in enumerate(zip(reports, sids, strict=True))
+    ]
     # Table rules run on the whole batch at once; their findings are placed report by report below.
     identity_findings = evaluate_identities(batch, ids, out)
     negative_findings = check_negative(batch, ids, out)
     has_number = numbers_present(batch)
-    grids: dict[int, ReportGrids] = {}
-    judged: dict[int, list[Judged]] = {}
-    for k, r in enumerate(reports):
+    judged: list[list[Judged]] = []
+    for k, (r, s) in enumerate(zip(reports, subjects, strict=True)):
         out.start(r.report_id)
-        g = batch.reports[k]
-        grids[id(r)] = g
         out.findings.extend(identity_findings[k])
         out.findings.extend(negative_findings[k])
-        check_blank_tables(g, r.report_id, out, has_number[k])
-        judged[id(r)] = judge_narrative(r.report_id, r.sections or {}, g, out)
-
-    overrides = manifest_overrides(manifest)
-    sids = [series_id(r, overrides) for r in reports]
-    index = index_series(reports, overrides, sids)
-    for r, sid in zip(reports, sids, strict=True):
-        cur = grids[id(r)]
-        prev_report = index.get((sid, int(r.year) - 1)) if sid is not None and r.year is not None else None
-        if prev_report is None:
-            why = (
-                f"no {int(r.year) - 1} report of series {sid!r} in the corpus"
-                if r.year is not None and sid
-                else "year or issuer unknown: no series"
-            )
-            for rule in ("xy.carry_over", "xy.docs_in_force", "sanity.copy_paste"):
-                no_previous(r.report_id, rule, why, out)
-        else:
-            prev = grids[id(prev_report)]
-            carry_over(r.report_id, cur, prev, out)
-            docs_in_force(r.report_id, cur, prev, out)
-            copy_paste(r.report_id, cur, prev, prev_report.report_id, out)
-        for j in judged[id(r)]:
-            if j.claim.kind != "yoy":
-                continue
-            ref = j.claim.ref_year or (int(r.year) - 1 if r.year is not None else None)
-            ref_report = index.get((sid, ref)) if sid is not None and ref is not None else None
-            judge_yoy(r.report_id, j, cur, grids[id(ref_report)] if ref_report else None, ref or 0, out)
-        for j in judged[id(r)]:
-            out.claim(tuple(j.row))
+        check_blank_tables(s.grids, r.report_id, out, has_number[k])
+        judged.append(judge_narrative(s, r.sections or {}, out))
+    for link in assignment.links:
+        out.result(
+            link.report_ids[0],
+            f"series.{link.kind}",
+            "fail",
+            message=link.message(),
+            evidence=f"reports of {link.issuer}: {', '.join(link.report_ids)}",
+        )
+    for s, claims in zip(subjects, judged, strict=True):
+        for rule in SERIES_RULES:
+            rule(s, out)
+        for j in claims:
+            out.claim((judge_yoy(s, j, out) if j.claim.kind == "yoy" else j).row(s.report_id))
     return AuditResult(*out.frames())
 
 

@@ -3,20 +3,39 @@
 from __future__ import annotations
 
 from gongkai.rules.grids import ReportGrids
-from gongkai.rules.narrative import Judged, _evidence, _fmt
+from gongkai.rules.narrative import Judged, Verdict
 from gongkai.rules.results import Collector
+from gongkai.rules.results import fmt_number as _fmt
+from gongkai.rules.subject import Subject
 from gongkai.rules.targets import pct_reading
 from gongkai.templates import table3_columns
 
 DOC_CATEGORIES = ("regulation", "normative_document")
 
 
-def no_previous(report_id: str, rule: str, why: str, out: Collector) -> None:
-    out.result(report_id, rule, "not_assessable", message=why)
+def previous_year(s: Subject) -> tuple[str, ReportGrids] | None:
+    """(report_id, grids) of the series' report of the year before, if in the corpus."""
+    return s.other_year(s.year_before())
 
 
-def carry_over(report_id: str, cur: ReportGrids, prev: ReportGrids, out: Collector) -> None:
+def _no_previous(s: Subject, rule: str, out: Collector) -> bool:
+    """Record ``rule`` as not assessable when the series has no report of the year before."""
+    if previous_year(s) is not None:
+        return False
+    why = (
+        f"no {s.year - 1} report of series {s.series_id!r} in the corpus"
+        if s.year is not None and s.series_id
+        else "year or issuer unknown: no series"
+    )
+    out.result(s.report_id, rule, "not_assessable", message=why)
+    return True
+
+
+def carry_over(s: Subject, out: Collector) -> None:
     """Identity 5, per column: carried_over(N) = carried_forward(N-1)."""
+    if _no_previous(s, "xy.carry_over", out):
+        return
+    report_id, cur, prev = s.report_id, s.grids, previous_year(s)[1]  # type: ignore[index]
     for col in (c.key for c in table3_columns()):
         a = cur.t3.value("carried_over", col)
         e = prev.t3.value("carried_forward", col)
@@ -58,8 +77,11 @@ def _docs_evidence(cat: str, cur: ReportGrids, prev: ReportGrids) -> str:
     )
 
 
-def docs_in_force(report_id: str, cur: ReportGrids, prev: ReportGrids, out: Collector) -> None:
+def docs_in_force(s: Subject, out: Collector) -> None:
     """Identity 6 (warning): in_force(N) = in_force(N-1) + issued(N) - repealed(N)."""
+    if _no_previous(s, "xy.docs_in_force", out):
+        return
+    report_id, cur, prev = s.report_id, s.grids, previous_year(s)[1]  # type: ignore[index]
     for cat in DOC_CATEGORIES:
         a = cur.t2.value(cat, "in_force")
         parts = (prev.t2.value(cat, "in_force"), cur.t2.value(cat, "issued"), cur.t2.value(cat, "repealed"))
@@ -94,8 +116,11 @@ def docs_in_force(report_id: str, cur: ReportGrids, prev: ReportGrids, out: Coll
             out.result(report_id, "xy.docs_in_force", "pass")
 
 
-def copy_paste(report_id: str, cur: ReportGrids, prev: ReportGrids, prev_id: str, out: Collector) -> None:
+def copy_paste(s: Subject, out: Collector) -> None:
     """Tables identical to last year's (and not all zero) look copied."""
+    if _no_previous(s, "sanity.copy_paste", out):
+        return
+    report_id, cur, (prev_id, prev) = s.report_id, s.grids, previous_year(s)  # type: ignore[misc]
     same = all(cur.grid(t).same_numbers(prev.grid(t)) for t in (2, 3, 4))
     nonzero = same and any(((cur.grid(t).status == 0) & (cur.grid(t).values != 0)).any() for t in (2, 3, 4))
     if same and nonzero:
@@ -110,47 +135,47 @@ def copy_paste(report_id: str, cur: ReportGrids, prev: ReportGrids, prev_id: str
         out.result(report_id, "sanity.copy_paste", "pass")
 
 
-def judge_yoy(
-    report_id: str, j: Judged, cur: ReportGrids, prev: ReportGrids | None, ref_year: int, out: Collector
-) -> None:
-    """A year-on-year claim against the same cell of the previous report."""
-    c, row = j.claim, j.row
-    t = j.target
-    if t is not None:
-        row[7:10] = [t.table, t.row_label, t.col_label]
-    if prev is None:
-        row[11], row[12] = "unmatched", f"no {ref_year} report of this issuer in the corpus"
+def judge_yoy(s: Subject, j: Judged, out: Collector) -> Judged:
+    """A year-on-year claim against the same cell of the series' report of the year it names (else the
+    year before)."""
+    c, t = j.claim, j.read_as
+    ref_year = c.ref_year or s.year_before()
+    ref = s.other_year(ref_year) if s.series_id is not None else None
+
+    def verdict(status: str, note: str, value: float | None = None) -> Judged:
+        return Judged(c, Verdict(status, note, t, value), t)
+
+    if ref is None:
         out.result(
-            report_id,
+            s.report_id,
             "claim.yoy",
             "not_assessable",
             table=t.table if t else None,
             row=t.row_label if t else None,
             column=t.col_label if t else None,
-            message=f"year-on-year claim needs the {ref_year} report of the same issuer, not in the corpus",
-            evidence=_evidence(c),
+            message=f"year-on-year claim needs the {ref_year or 0} report of the same issuer, not in the corpus",
+            evidence=c.evidence,
         )
-        return
+        return verdict("unmatched", f"no {ref_year or 0} report of this issuer in the corpus")
+    prev = ref[1]
     if t is None or c.unit == "个百分点":
-        row[11], row[12] = "unmatched", "could not tell which figure the change is about"
-        return
+        return verdict("unmatched", "could not tell which figure the change is about")
     subj_value = c.subject.value if c.subject is not None and c.subject.kind == "count" else None
     p, bad = t.value(prev)
     if subj_value is None:
-        subj_value = t.value(cur)[0]
+        subj_value = t.value(s.grids)[0]
     if p is None or subj_value is None:
-        row[11], row[12] = "unmatched", "previous or current value is not a number"
         out.result(
-            report_id,
+            s.report_id,
             "claim.yoy",
             "not_assessable",
             table=t.table,
             row=t.row_label,
             column=t.col_label,
             message="year-on-year claim: previous or current value is not a number",
-            evidence=_evidence(c) + " | " + ", ".join(f"{r}/{k}" for r, k in bad),
+            evidence=c.evidence + " | " + ", ".join(f"{r}/{k}" for r, k in bad),
         )
-        return
+        return verdict("unmatched", "previous or current value is not a number")
     delta = subj_value - p
     sign = (delta > 0) - (delta < 0)
     if c.value is None or c.direction == 0:
@@ -163,30 +188,27 @@ def judge_yoy(
         reading = "count"
     else:
         if p == 0:
-            row[11], row[12] = "unmatched", "previous value is 0: no percentage change"
             out.result(
-                report_id,
+                s.report_id,
                 "claim.yoy",
                 "not_assessable",
                 table=t.table,
                 row=t.row_label,
                 column=t.col_label,
                 message="previous year's value is 0",
-                evidence=_evidence(c),
+                evidence=c.evidence,
             )
-            return
+            return verdict("unmatched", "previous value is 0: no percentage change")
         computed = 100.0 * delta / p
         r = pct_reading(c.value, c.decimals, abs(computed)) if sign == c.direction else None
         ok = r is not None
         reading = r or "none"
-    row[10] = computed
     note = f"previous {_fmt(p)}, current {_fmt(subj_value)}, change {_fmt(computed)}"
     if ok:
-        row[11], row[12] = "match", note + ("; truncated" if reading == "trunc" else "")
-        out.result(report_id, "claim.yoy", "pass")
+        out.result(s.report_id, "claim.yoy", "pass")
         if reading == "trunc":
             out.result(
-                report_id,
+                s.report_id,
                 "claim.pct_truncated",
                 "fail",
                 table=t.table,
@@ -195,14 +217,13 @@ def judge_yoy(
                 expected=round(abs(computed), c.decimals),
                 actual=c.value,
                 message=f"stated change {_fmt(c.value)}% is truncated, not rounded ({note})",
-                evidence=_evidence(c),
+                evidence=c.evidence,
             )
         elif reading == "round":
-            out.result(report_id, "claim.pct_truncated", "pass")
-        return
-    row[11], row[12] = "mismatch", note
+            out.result(s.report_id, "claim.pct_truncated", "pass")
+        return verdict("match", note + ("; truncated" if reading == "trunc" else ""), computed)
     out.result(
-        report_id,
+        s.report_id,
         "claim.yoy",
         "fail",
         table=t.table,
@@ -210,7 +231,11 @@ def judge_yoy(
         column=t.col_label,
         expected=computed,
         actual=(c.direction or 0) * (c.value if c.value is not None else 1),
-        message=f"stated change {'+' if c.direction > 0 else '-' if c.direction < 0 else '±'}"
+        message=f"stated change {'+' if c.direction > 0 else '-' if c.direction < 0 else '±'}"  # type: ignore[operator]
         f"{_fmt(c.value) if c.value is not None else ''}{c.unit or ''} but {note}",
-        evidence=_evidence(c),
+        evidence=c.evidence,
     )
+    return verdict("mismatch", note, computed)
+
+
+SERIES_RULES = (carry_over, docs_in_force, copy_paste)  # in this order for every report

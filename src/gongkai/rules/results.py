@@ -6,41 +6,58 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 import pandas as pd
 
 from gongkai.rules.catalog import rules, severity
 
-FINDING_COLUMNS = [
-    "report_id",
-    "rule",
-    "severity",
-    "status",
-    "table",
-    "row",
-    "column",
-    "expected",
-    "actual",
-    "difference",
-    "message",
-    "evidence",
-]
-CLAIM_COLUMNS = [
-    "report_id",
-    "section",
-    "kind",
-    "value",
-    "unit",
-    "sentence",
-    "offset",
-    "matched_table",
-    "matched_row",
-    "matched_column",
-    "table_value",
-    "status",
-    "note",
-]
+
+class Finding(NamedTuple):
+    """One failed or not-assessable evaluation: a row of the findings table."""
+
+    report_id: str
+    rule: str
+    severity: str
+    status: str
+    table: int | None
+    row: str | None
+    column: str | None
+    expected: float | None
+    actual: float | None
+    difference: float | None
+    message: str
+    evidence: str
+
+
+class ClaimRow(NamedTuple):
+    """One figure of the narrative and what it was judged against: a row of the claims table."""
+
+    report_id: str
+    section: str
+    kind: str
+    value: float | None
+    unit: str | None
+    sentence: str
+    offset: int
+    matched_table: int | None
+    matched_row: str | None
+    matched_column: str | None
+    table_value: float | None
+    status: str
+    note: str
+
+
+FINDING_COLUMNS = list(Finding._fields)
+CLAIM_COLUMNS = list(ClaimRow._fields)
 CHECK_COLUMNS = ["report_id", "rule", "n_pass", "n_fail", "n_not_assessable"]
+
+
+def fmt_number(x: float | None) -> str:
+    """A number as findings write it (``12``, ``0.5``; empty for None)."""
+    return "" if x is None else f"{x:.10g}"
+
+
 STATUSES = ("pass", "fail", "not_assessable")
 
 
@@ -53,8 +70,8 @@ def _severity(rule: str) -> str:
 class Collector:
     """Accumulates rule outcomes for many reports; cheap appends, one DataFrame at the end."""
 
-    findings: list[tuple] = field(default_factory=list)
-    claims: list[tuple] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    claims: list[ClaimRow] = field(default_factory=list)
     counts: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
     report_ids: list[str] = field(default_factory=list)
 
@@ -88,7 +105,7 @@ class Collector:
         message: str = "",
         evidence: str = "",
         severity_override: str | None = None,
-        into: list[tuple] | None = None,
+        into: list[Finding] | None = None,
     ) -> None:
         """Record one evaluation; fail and not_assessable also become findings (appended to ``into`` if given)."""
         if status not in STATUSES:
@@ -100,7 +117,7 @@ class Collector:
         c[1 if status == "fail" else 2] += 1
         diff = actual - expected if expected is not None and actual is not None else None
         (self.findings if into is None else into).append(
-            (
+            Finding(
                 report_id,
                 rule,
                 severity_override or _severity(rule),
@@ -116,7 +133,7 @@ class Collector:
             )
         )
 
-    def claim(self, row: tuple) -> None:
+    def claim(self, row: ClaimRow) -> None:
         self.claims.append(row)
 
     def frames(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

@@ -6,7 +6,9 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from gongkai.rules.claims import Claim, domains
+from gongkai.rules.catalog import identities
+from gongkai.rules.claim_terms import domains
+from gongkai.rules.claims import Claim
 from gongkai.rules.grids import ReportGrids, keys_for
 from gongkai.templates import FORMATS, table2_cells
 
@@ -43,6 +45,32 @@ class Target:
     def describe(self) -> str:
         return f"table {self.table} {self.row_label}/{self.col_label}"
 
+    def derived_value(self, grids: ReportGrids) -> tuple[float, str] | None:
+        """The value with every blank or dash total replaced by the sum of its parts, and a note saying so.
+
+        A total is a cell that an identity of ``identities.csv`` (with one cell on its left side) defines
+        as a sum; it is derived only when all its parts are numbers. None when a cell is neither a number
+        nor such a total, or when no cell was blank.
+        """
+        if not self.rows or not self.cols:
+            return None
+        grid = grids.grid(self.table)
+        acc = 0.0
+        notes: list[str] = []
+        for r in self.rows:
+            for c in self.cols:
+                v = grid.value(r, c)
+                if v is not None:
+                    acc += v
+                    continue
+                status = grid.cell_status(r, c)
+                part = _sum_of_parts(grids, self.table, r, c) if status in ("blank", "dash") else None
+                if part is None:
+                    return None
+                acc += part[0]
+                notes.append(f"{r}/{c} {status}; sum of {part[1]} = {part[0]:.10g}")
+        return (acc, "; ".join(notes)) if notes else None
+
 
 def _t3(fmt: str | None, row: str, col: str) -> Target | None:
     rows: tuple[str, ...] = ()
@@ -54,8 +82,9 @@ def _t3(fmt: str | None, row: str, col: str) -> Target | None:
 
 
 def _t4(proceeding: str, outcome: str) -> Target:
-    rows = ROW_GROUPS.get(proceeding, (proceeding,))
-    return Target(4, rows, (outcome,), "+".join(rows) if proceeding in ROW_GROUPS else proceeding, outcome)
+    """A proceeding (or several joined by ``+``) and an outcome of table 4."""
+    rows = tuple(dict.fromkeys(r for part in proceeding.split("+") for r in ROW_GROUPS.get(part, (part,))))
+    return Target(4, rows, (outcome,), "+".join(rows), outcome)
 
 
 def _t2(fmt: str | None, category: str, measure: str) -> Target | None:
@@ -113,12 +142,33 @@ def _candidate_list(
     return [], "unknown domain"
 
 
+def _sum_of_parts(grids: ReportGrids, table: int, row: str, col: str) -> tuple[float, str] | None:
+    """A total cell as the sum of the parts an identity gives it, when they are all numbers."""
+    grid = grids.grid(table)
+    for ident in identities():
+        if ident.table != table or len(ident.lhs) != 1:
+            continue
+        if ident.iterate == "row" and ident.lhs[0] == col:
+            parts = keys_for(table, grids.fmt, "column", ident.rhs)
+            value, bad = grid.total((row,), parts)
+            what = f"the {row} cells of " + ", ".join(parts)
+        elif ident.iterate == "column" and ident.lhs[0] == row:
+            parts = keys_for(table, grids.fmt, "row", ident.rhs)
+            value, bad = grid.total(parts, (col,))
+            what = f"the {col} cells of {', '.join(ident.rhs)}"
+        else:
+            continue
+        if value is not None and not bad:
+            return value, f"{what} ({ident.rule})"
+    return None
+
+
 def share_bases(target: Target, fmt: str | None) -> list[Target]:
     """The totals a share of ``target`` may be taken of."""
     if target.table == 3:
         if target.cols != ("total",):
             return [Target(3, target.rows, ("total",), target.row_label, "total")]
-        if target.row_label in COUNT_ROWS or "+" in target.row_label:
+        if any(r in COUNT_ROWS for r in target.row_label.split("+")):
             return []
         return [
             t
