@@ -45,7 +45,7 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 def test_a_killed_audit_leaves_the_site_whole_and_no_worker_behind(tmp_path: Path) -> None:
-    processed = sample.write_processed(sample.make_sample(), tmp_path / "processed")
+    processed = sample.build_sample(tmp_path / "sample")
     site = tmp_path / "reports"
     site.mkdir()
     (site / "index.html").write_text("the previous site")
