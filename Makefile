@@ -30,6 +30,7 @@ test: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_parse.py --tables
 	$(BIN)/python benchmarks/bench_render.py
+	$(BIN)/python benchmarks/bench_build.py --n 1000 --jobs 1 2
 
 clean:
 	rm -rf data/processed/*.parquet data/processed/*.csv reports

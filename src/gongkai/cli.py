@@ -3,49 +3,67 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from gongkai.dataset.build import BuildResult, build
 from gongkai.dataset.manifest import load_manifest_file
 from gongkai.publish.cli import add_audit_subcommand
-from gongkai.review import summary_lines
+
+
+def _listed(title: str, names: list[str], total: int) -> list[str]:
+    if not total:
+        return []
+    more = f" (the first {len(names)} shown; all in reports.csv)" if total > len(names) else ""
+    return [f"  {title}: {total}{more}", *(f"    {n}" for n in names)]
 
 
 def _summary(result: BuildResult, out_dir: Path) -> str:
-    reports = result.tables["reports"]
-    issues = result.tables["parse_issues"]
-    lines = [f"{len(reports)} files parsed → {out_dir}"]
+    s = result.summary
+    cached = f" ({s.cache_hits} from the parse cache)" if s.cache_hits else ""
+    if result.up_to_date:
+        cached = " (nothing changed since the build that wrote it: the tables were left as they are)"
+    lines = [f"{s.n_reports} files parsed{cached} → {out_dir}"]
     for col in ("status", "format", "layout"):
-        counts = reports[col].fillna("—").value_counts().sort_index()
-        lines.append(f"  {col:<7} " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
-    sev = issues["severity"].value_counts()
-    lines.append("  parse issues: " + ", ".join(f"{k}: {sev.get(k, 0)}" for k in ("error", "warning", "info")))
-    if "findings" in result.tables:
-        f = result.tables["findings"]
-        fails = f[f["status"] == "fail"]["severity"].value_counts()
-        lines.append(
-            "  audit: "
-            + ", ".join(f"{k} failures: {fails.get(k, 0)}" for k in ("error", "warning", "info"))
-            + f", not assessable: {(f['status'] == 'not_assessable').sum()}"
-        )
-        unresolved = reports[reports["division_code"].isna() & reports["issuer"].notna()]["issuer"].unique()
-        if len(unresolved):
-            lines.append("  issuers without a region: " + ", ".join(unresolved))
-    lines += [f"  {p}" for p in result.manifest_problems]
-    lines += summary_lines(result.tables)
-    bad = reports[reports["status"] != "ok"]
-    for _, r in bad.iterrows():
-        lines.append(f"  {r['status']:<8}{r['report_id']}: {r['message']}")
+        counts = sorted(getattr(s, col).items())
+        lines.append(f"  {col:<7} " + ", ".join(f"{k}: {v}" for k, v in counts))
+    lines.append("  parse issues: " + ", ".join(f"{k}: {s.severities.get(k, 0)}" for k in ("error", "warning", "info")))
+    lines.append(
+        "  audit: "
+        + ", ".join(f"{k} failures: {s.failures.get(k, 0)}" for k in ("error", "warning", "info"))
+        + f", not assessable: {s.not_assessable}"
+    )
+    if s.unresolved_issuers:
+        lines.append("  issuers without a region: " + ", ".join(s.unresolved_issuers))
+    lines += [f"  {line}" for line in s.manifest_lines]
+    lines += s.judgement_lines
+    not_ok = [f"{status:<8}{rid}: {message}" for status, rid, message in s.not_ok]
+    lines += _listed("reports with errors (status failed or partial)", not_ok, s.n_not_ok)
+    lines += _listed("reports with no issuer (no series, no region)", s.no_issuer, s.n_no_issuer)
+    lines += _listed("reports with no year (no series)", s.no_year, s.n_no_year)
     return "\n".join(lines)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from gongkai.staging import FolderLocked
+
     raw, out = Path(args.raw_dir), Path(args.out_dir)
     if not raw.is_dir():
         print(f"error: {raw} is not a folder", file=sys.stderr)
         return 2
-    result = build(raw, out)
+    if args.jobs is not None and args.jobs < 1:
+        print("error: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    cache: Path | bool | None = None if args.no_cache else (Path(args.cache) if args.cache else True)
+    try:
+        result = build(raw, out, jobs=args.jobs, scheduler=args.scheduler, cache_dir=cache, progress=not args.quiet)
+    except FolderLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    except (OSError, RuntimeError) as exc:  # an unreachable or mismatched cluster, an unwritable folder
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(_summary(result, out))
     return 0
 
@@ -104,9 +122,47 @@ def cmd_review(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gongkai", description="Parse and audit 政府信息公开工作年度报告.")
     sub = p.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="parse every file under RAW_DIR into tables in OUT_DIR")
-    b.add_argument("raw_dir", nargs="?", default="data/raw")
-    b.add_argument("out_dir", nargs="?", default="data/processed")
+    b = sub.add_parser(
+        "build",
+        help="parse every file under RAW_DIR into tables in OUT_DIR",
+        description="Parse and audit every report under RAW_DIR (recursively; manifest.csv and hidden files "
+        "excepted) and write the tables (reports, table2-4, parse_issues, findings, claims, checks) to OUT_DIR "
+        "as Parquet and CSV. OUT_DIR is replaced as a whole when the build succeeds, and one build at a time "
+        "may write it. Files whose bytes, manifest row and parser are unchanged since a previous build are "
+        "taken from the parse cache.",
+    )
+    b.add_argument(
+        "raw_dir",
+        nargs="?",
+        default="data/raw",
+        metavar="RAW_DIR",
+        help="folder of raw reports, with an optional manifest.csv (default: %(default)s)",
+    )
+    b.add_argument(
+        "out_dir",
+        nargs="?",
+        default="data/processed",
+        metavar="OUT_DIR",
+        help="folder the tables are written to (default: %(default)s)",
+    )
+    b.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes that parse files (default: the machine's cores, here "
+        f"{os.cpu_count() or 1}); the output is the same for every N",
+    )
+    b.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="send the per-file work to the Dask cluster of this scheduler (tcp://host:8786) instead "
+        "of local processes; RAW_DIR must be readable by the workers at the same path",
+    )
+    b.add_argument("--cache", metavar="DIR", help="parse cache folder (default: interim/gongkai-cache beside OUT_DIR)")
+    b.add_argument("--no-cache", action="store_true", help="parse every file again and store nothing")
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=cmd_build)
     s = sub.add_parser("parse", help="parse one file and print its tables and issues")
     s.add_argument("file")

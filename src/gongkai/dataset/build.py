@@ -1,35 +1,63 @@
-"""``gongkai build``: parse every file under a raw folder and write the processed tables."""
+"""``gongkai build``: parse every file under a raw folder and write the processed tables.
+
+The build streams: files are parsed (here, in local worker processes, or on a Dask cluster) and
+audited one by one, reports flow to the output in chunks of :data:`CHUNK_REPORTS` (one Parquet row
+group each), and all the build keeps of a report once its chunk is written is its series entry (the
+packed grids and year-on-year claims the cross-year rules need). The cross-year rules then run over
+those entries, and the claims and checks are written in a second pass. The output goes to a staging
+folder that replaces OUT_DIR only when everything is written (:mod:`gongkai.staging`); the units of
+unchanged files come from the parse cache (:mod:`gongkai.dataset.cache`).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
-import traceback
-from collections.abc import Callable, Iterator
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 from tqdm import tqdm
 
-from gongkai.dataset.enrich import region_columns, series_column
+from gongkai.dataset.audit_stream import cross_year, unpack_grids
+from gongkai.dataset.cache import ParseCache, default_cache_dir, file_sha256
+from gongkai.dataset.executors import run_dask, run_here, run_local
+from gongkai.dataset.filework import FileTask, FileUnit, apply_manifest, parse_one, process_batch, unpack_unit
 from gongkai.dataset.ids import report_ids
-from gongkai.dataset.manifest import MANIFEST_NAME, ManifestProblem, attach_problems, load_manifest
+from gongkai.dataset.manifest import MANIFEST_NAME, ManifestProblem, load_manifest
 from gongkai.dataset.package import write_package
+from gongkai.dataset.regions_memo import RegionMemo
+from gongkai.dataset.sink import TableSink
 from gongkai.dataset.tables import all_tables
-from gongkai.dataset.write import write_table
-from gongkai.parse.report import read_report
+from gongkai.regions import overrides_from_manifest
 from gongkai.report import ParseIssue, Report
-from gongkai.review import JUDGEMENT_FILES, Judgements
-from gongkai.rules import audit_all
+from gongkai.review import JUDGEMENT_FILES, Judgements, issues_frame, summary_lines
+from gongkai.review.corrections import CORRECTED, apply_corrections
+from gongkai.review.inputs import Correction
+from gongkai.review.reviews import attach_reviews
+from gongkai.rules.grids import ReportGrids
+from gongkai.rules.results import Collector
+from gongkai.rules.series import assign_series, manifest_overrides
+from gongkai.rules.subject import Subject
+from gongkai.staging import folder_lock, staged_folder
 
+__all__ = ["BuildResult", "BuildSummary", "apply_manifest", "build", "input_files", "parse_one", "plan_tasks"]
 
-@dataclass
-class BuildResult:
-    reports: list[Report]
-    tables: dict[str, pd.DataFrame]
-    written: list[Path] = field(default_factory=list)
-    manifest_problems: list[ManifestProblem] = field(default_factory=list)  # those naming no file of the batch
+CHUNK_REPORTS = 500  # reports per written chunk (Parquet row group); fixed, so the bytes never depend on the run
+BATCH_FILES = 8  # files per task sent to a worker
+PARSE_TABLES = ("reports", "table2", "table3", "table4", "parse_issues")
+SHOWN = 30  # reports named per list in the summary; the rest are counted
+BUILD_RECORD = ".gongkai-build.json"  # the inputs' fingerprint and the summary of the build that wrote a folder
 
 
 def input_files(raw_dir: Path) -> list[Path]:
@@ -45,25 +73,14 @@ def input_files(raw_dir: Path) -> list[Path]:
     )
 
 
-def parse_one(path: Path, report_id: str) -> Report:
-    """Parse one file; an unexpected failure becomes a failed Report, never a stopped batch."""
-    try:
-        return read_report(path, report_id=report_id)
-    except Exception as exc:  # one broken file must never stop the batch
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        message = f"internal error {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
-        return Report(report_id, str(path), "", issues=[ParseIssue("error", "file", message)])
-
-
 @contextmanager
 def spare_collector() -> Iterator[Callable[[], None]]:
-    """A batch optimisation: yields a function to call after each parsed report.
+    """A batch optimisation for code that keeps many parsed reports: yields a function to call after each.
 
-    The cyclic garbage collector otherwise walks every report already parsed (its
-    frames, cells, issues) again and again, which cost about 15 % of the parse time
-    of a large batch. ``gc.freeze()`` moves them out of its reach; collection of the
-    objects of the report being parsed goes on as usual. Everything is handed back
-    to the collector at the end (``gc.unfreeze()``), even on an error.
+    The cyclic garbage collector otherwise walks every report already parsed (its frames, cells,
+    issues) again and again. ``gc.freeze()`` moves them out of its reach; everything is handed back
+    to the collector at the end (``gc.unfreeze()``), even on an error. (The build itself keeps no more
+    than a chunk of reports and does not need it.)
     """
     try:
         yield gc.freeze
@@ -71,60 +88,428 @@ def spare_collector() -> Iterator[Callable[[], None]]:
         gc.unfreeze()
 
 
-def apply_manifest(report: Report, manifest: pd.DataFrame) -> None:
-    """Fill what the report does not state from the manifest; note any disagreement."""
-    if report.report_id not in manifest.index:
-        return
-    entry = manifest.loc[report.report_id]
-    if entry.get("sha256") and report.sha256 and entry["sha256"] != report.sha256:
-        report.issues.append(ParseIssue("warning", "file", "sha256 differs from manifest: the raw file changed"))
-    if not report.issuer and entry.get("issuer"):
-        report.issuer = entry["issuer"]
-        report.issues.append(ParseIssue("info", "file", "issuer taken from the manifest"))
-    year = str(entry.get("year") or "")
-    if year.isdigit():
-        if report.year is None:
-            report.year = int(year)
-            report.issues.append(ParseIssue("info", "file", "year taken from the manifest"))
-        elif report.year != int(year):
-            report.issues.append(ParseIssue("warning", "file", f"year {report.year} differs from manifest {year}"))
+@dataclass
+class BuildSummary:
+    """What the terminal summary says, gathered chunk by chunk."""
+
+    n_reports: int = 0
+    status: Counter = field(default_factory=Counter)
+    format: Counter = field(default_factory=Counter)
+    layout: Counter = field(default_factory=Counter)
+    severities: Counter = field(default_factory=Counter)
+    failures: Counter = field(default_factory=Counter)  # failed evaluations by severity
+    not_assessable: int = 0
+    unresolved_issuers: dict[str, None] = field(default_factory=dict)
+    not_ok: list[tuple[str, str, str]] = field(default_factory=list)  # (status, report_id, message)
+    n_not_ok: int = 0
+    no_issuer: list[str] = field(default_factory=list)
+    n_no_issuer: int = 0
+    no_year: list[str] = field(default_factory=list)
+    n_no_year: int = 0
+    cache_hits: int = 0
+    n_corrected: int = 0  # cells corrected by corrections.csv
+    reviews: Counter = field(default_factory=Counter)  # findings by verdict ("" unreviewed)
+    judgement_lines: list[str] = field(default_factory=list)
+    manifest_lines: list[str] = field(default_factory=list)  # manifest problems that name no file of the batch
+
+    def add_parse_chunk(self, tables: Mapping[str, pd.DataFrame]) -> None:
+        reports, issues = tables["reports"], tables["parse_issues"]
+        self.n_reports += len(reports)
+        for col in ("status", "format", "layout"):
+            getattr(self, col).update(reports[col].fillna("—").tolist())
+        self.severities.update(issues["severity"].tolist())
+        self.n_corrected += sum(
+            int((tables[t]["cell_status"] == CORRECTED).sum()) for t in ("table2", "table3", "table4")
+        )
+        unresolved = reports[reports["division_code"].isna() & reports["issuer"].notna()]["issuer"]
+        self.unresolved_issuers.update(dict.fromkeys(unresolved.tolist()))
+        bad = reports[reports["status"] != "ok"]
+        self.n_not_ok += len(bad)
+        room = SHOWN - len(self.not_ok)
+        self.not_ok += list(zip(bad["status"], bad["report_id"], bad["message"].fillna(""), strict=True))[:room]
+        for attr, col in (("no_issuer", "issuer"), ("no_year", "year")):
+            ids = reports.loc[reports[col].isna(), "report_id"].tolist()
+            setattr(self, f"n_{attr}", getattr(self, f"n_{attr}") + len(ids))
+            getattr(self, attr).extend(ids[: SHOWN - len(getattr(self, attr))])
+
+    def add_findings(self, findings: pd.DataFrame) -> None:
+        self.failures.update(findings.loc[findings["status"] == "fail", "severity"].tolist())
+        self.not_assessable += int((findings["status"] == "not_assessable").sum())
+        self.reviews.update(findings["review"].fillna("").tolist())
+
+    def judgements(self, stale: pd.DataFrame, issues: pd.DataFrame) -> None:
+        """The summary lines of :func:`gongkai.review.summary_lines`, from the counts gathered."""
+        verdicts = [v or None for v, n in sorted(self.reviews.items()) for _ in range(n)]
+        tables = {
+            "findings": pd.DataFrame({"review": pd.array(verdicts, dtype="string")}),
+            "table3": pd.DataFrame({"cell_status": [CORRECTED] * self.n_corrected}),
+            "stale_reviews": stale,
+            "review_issues": issues,
+        }
+        self.judgement_lines = summary_lines(tables)
+
+    def to_json(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # Counters are dicts
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> BuildSummary:
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        out = cls(**{k: v for k, v in data.items() if k in fields})
+        for name in ("status", "format", "layout", "severities", "failures", "reviews"):
+            setattr(out, name, Counter(getattr(out, name)))
+        out.not_ok = [tuple(x) for x in out.not_ok]  # type: ignore[misc]
+        return out
 
 
-def build(raw_dir: Path, out_dir: Path | None = None, *, progress: bool = True) -> BuildResult:
-    """Parse all files under ``raw_dir``; write the tables to ``out_dir`` when given."""
-    manifest, manifest_problems = load_manifest(raw_dir)
+class WrittenTables(Mapping[str, pd.DataFrame]):
+    """The tables of a finished build, read from its Parquet files when asked for."""
+
+    def __init__(self, out_dir: Path, names: list[str]) -> None:
+        self.out_dir, self.names = out_dir, names
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.names:
+            raise KeyError(name)
+        df = pd.read_parquet(self.out_dir / f"{name}.parquet")
+        # keys are stored as dictionaries (categoricals); handed back as the text the build made them from
+        return df.astype({c: "string" for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)})
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    summary: BuildSummary
+    written: list[Path] = field(default_factory=list)
+    up_to_date: bool = False  # nothing had changed since the build that wrote the folder: nothing was written
+    held: dict[str, pd.DataFrame] | None = None  # the tables, when the build wrote no folder (``out_dir=None``)
+
+    @property
+    def manifest_problems(self) -> list[str]:
+        """The manifest's problems that name no file of the batch (those that do are in its parse issues)."""
+        return self.summary.manifest_lines
+
+    @property
+    def tables(self) -> Mapping[str, pd.DataFrame]:
+        if self.held is not None:
+            return self.held
+        names = list(dict.fromkeys(p.stem for p in self.written if p.suffix == ".parquet"))
+        return WrittenTables(self.out_dir, names)
+
+
+def plan_tasks(raw_dir: Path, manifest: pd.DataFrame, corrections: list[Correction] | None = None) -> list[FileTask]:
+    """One task per input file, with its manifest row and its corrections."""
+    wanted: dict[str, list[Correction]] = {}
+    for c in corrections or []:
+        wanted.setdefault(c.report_id, []).append(c)
+    tasks = []
     files = input_files(raw_dir)
-    reports = []
-    with spare_collector() as parsed:
-        for path, (report_id, name_note) in tqdm(
-            zip(files, report_ids(files, raw_dir), strict=True),
-            total=len(files),
-            desc="parsing",
-            unit="file",
-            delay=1.0,
-            disable=not progress,
-        ):
-            report = parse_one(path, report_id)
-            report.source_file = (raw_dir / report_id).as_posix()
-            if name_note:
-                report.issues.insert(0, ParseIssue("warning", "file", name_note))
-            apply_manifest(report, manifest)
-            reports.append(report)
-            parsed()
-    unplaced = attach_problems(reports, manifest_problems)
-    judgements = Judgements.read(raw_dir)  # issue 15: the researcher's corrections, before the audit
-    reports = judgements.correct(reports)
-    tables = all_tables(reports)
-    regions = region_columns(reports, manifest)
-    series = series_column(reports, manifest)
-    base = tables["reports"].set_index("report_id", drop=False)
-    tables["reports"] = base.join(regions).join(series).reset_index(drop=True)
-    audit = audit_all(reports, manifest.reset_index() if len(manifest) else None)
-    tables.update(findings=audit.findings, claims=audit.claims, checks=audit.checks)
-    tables.update(judgements.review(audit.findings, (r.report_id for r in reports)))  # issue 15: verdicts
-    result = BuildResult(reports, tables, manifest_problems=unplaced)
-    if out_dir is not None:
-        for name, df in tables.items():
-            result.written += write_table(df, out_dir, name)
-        result.written += write_package(out_dir)
-    return result
+    for path, (report_id, name_note) in zip(files, report_ids(files, raw_dir), strict=True):
+        entry: tuple[tuple[str, str], ...] = ()
+        if report_id in manifest.index:
+            row = manifest.loc[report_id]
+            if isinstance(row, pd.DataFrame):  # a file listed twice: its first row
+                row = row.iloc[0]
+            entry = tuple((str(k), str(v)) for k, v in row.items())
+        tasks.append(FileTask(str(path), report_id, entry, tuple(wanted.get(report_id, ())), name_note))
+    return tasks
+
+
+def _batches(tasks: list[FileTask]) -> Iterator[list[FileTask]]:
+    for i in range(0, len(tasks), BATCH_FILES):
+        yield tasks[i : i + BATCH_FILES]
+
+
+def _computed(tasks: list[FileTask], jobs: int, scheduler: str | None) -> Iterator[bytes]:
+    """The packed units of ``tasks``, in order, from the chosen executor."""
+    if scheduler:
+        stream = run_dask(_batches(tasks), scheduler)
+    elif jobs > 1 and len(tasks) > BATCH_FILES:
+        stream = run_local(_batches(tasks), jobs)
+    else:
+        stream = run_here(_batches(tasks))
+    for blobs in stream:
+        yield from blobs
+
+
+def _sha256(path: str) -> str:
+    try:
+        return file_sha256(Path(path))
+    except OSError:
+        return ""  # unreadable: never a cache hit, and the parse records why
+
+
+class _SeriesView(Mapping[int, tuple[str, ReportGrids]]):
+    """The reports of one series by year, as ``Subject.series`` reads them, unpacked when asked for."""
+
+    def __init__(self, years: dict[int, int], other: Callable[[int], tuple[str, ReportGrids]]) -> None:
+        self.years, self.other = years, other
+
+    def __getitem__(self, year: int) -> tuple[str, ReportGrids]:
+        return self.other(self.years[year])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.years)
+
+    def __len__(self) -> int:
+        return len(self.years)
+
+
+class _Builder:
+    """The two passes of a build into one staging folder."""
+
+    def __init__(
+        self, stage: Path, manifest: pd.DataFrame, cache: ParseCache, judgements: Judgements, bar: tqdm
+    ) -> None:
+        self.bar = bar
+        self.judgements = judgements
+        self.matched: set[int] = set()  # reviews.csv lines that met their finding
+        self.manifest = manifest
+        flat = manifest.reset_index() if len(manifest) else None
+        self.regions = RegionMemo(
+            cache.folder, cache.version, overrides_from_manifest(flat) if flat is not None else {}
+        )
+        self.series_overrides = manifest_overrides(flat)
+        self.sink = TableSink(stage)
+        self.summary = BuildSummary()
+        self.heads: list[Report] = []  # each report's id, file, title, issuer and year: what series are made of
+        self.grids: list[bytes] = []  # each report's packed grids, for the cross-year rules
+        self.spool: IO[bytes] = tempfile.TemporaryFile(dir=stage)  # noqa: SIM115 - closed in finish()
+
+    def parse_chunk(self, units: list[FileUnit]) -> None:
+        """Write one chunk's cell tables and single-report findings; spool its reports rows and series entries.
+
+        The reports table waits for the series ids, which are assigned over the whole batch.
+        """
+        reports = [u.report for u in units]
+        tables = all_tables(reports)
+        regions = self.regions.columns(reports)
+        base = tables["reports"].set_index("report_id", drop=False)
+        tables["reports"] = base.join(regions).reset_index(drop=True)
+        for name in PARSE_TABLES:
+            if name != "reports":
+                self.sink.append(name, tables[name])
+        for u in units:
+            self.judgements.issues += u.problems
+        findings = self.reviewed(Collector(findings=[f for u in units for f in u.audit.findings]).frames()[0], reports)
+        self.sink.append("findings", findings)
+        self.summary.add_parse_chunk(tables)
+        self.summary.add_findings(findings)
+        entries = []
+        for u in units:
+            r = u.report
+            self.heads.append(Report(r.report_id, r.source_file, "", title=r.title, issuer=r.issuer, year=r.year))
+            self.grids.append(u.audit.grids)
+            entries.append((r.report_id, r.year, u.audit.counts, u.audit.judged))
+        pickle.dump((tables["reports"], entries), self.spool, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def reviewed(self, findings: pd.DataFrame, reports: list) -> pd.DataFrame:
+        """The findings with the verdicts of reviews.csv; remembers which reviews met their finding."""
+        ids = [r if isinstance(r, str) else r.report_id for r in reports]
+        out, stale = attach_reviews(findings, self.judgements.reviews, ids)
+        self.matched |= {r.line for r in self.judgements.reviews} - set(stale["line"].dropna().astype(int))
+        return out
+
+    def judgement_tables(self, report_ids: list[str]) -> None:
+        """``stale_reviews`` (verdicts that met no finding in any chunk) and ``review_issues``."""
+        unmatched = [r for r in self.judgements.reviews if r.line not in self.matched]
+        _, stale = attach_reviews(Collector().frames()[0], unmatched, report_ids)
+        issues = issues_frame(self.judgements.issues)
+        self.sink.append("stale_reviews", stale)
+        self.sink.append("review_issues", issues)
+        self.summary.judgements(stale, issues)
+
+    def cross_year_pass(self) -> None:
+        """Series over the whole batch; then, chunk by chunk, the reports table, the series rules, claims, checks."""
+        assignment = assign_series(self.heads, self.series_overrides)
+        sids = assignment.ids
+        by_series: dict[str, dict[int, int]] = {}  # series -> year -> the first report of that year
+        for k, (head, sid) in enumerate(zip(self.heads, sids, strict=True)):
+            if sid is not None and head.year is not None:
+                by_series.setdefault(sid, {}).setdefault(int(head.year), k)
+        links = Collector()
+        for link in assignment.links:
+            links.result(
+                link.report_ids[0],
+                f"series.{link.kind}",
+                "fail",
+                message=link.message(),
+                evidence=f"reports of {link.issuer}: {', '.join(link.report_ids)}",
+            )
+        link_findings = self.reviewed(links.frames()[0], [])
+        self.sink.append("findings", link_findings)
+        self.summary.add_findings(link_findings)
+        heads, grids = self.heads, self.grids
+
+        @lru_cache(maxsize=4096)
+        def other(k: int) -> tuple[str, ReportGrids]:
+            return heads[k].report_id, unpack_grids(grids[k])
+
+        self.spool.seek(0)
+        self.bar.set_description("cross-year audit")
+        k = 0
+        while True:
+            try:
+                reports, entries = pickle.load(self.spool)
+            except EOFError:
+                break
+            chunk_sids = sids[k : k + len(entries)]
+            reports["series_id"] = pd.array(chunk_sids, dtype="string")
+            self.sink.append("reports", reports)
+            out = Collector()
+            for (rid, year, counts, judged), sid in zip(entries, chunk_sids, strict=True):
+                out.start(rid)
+                for rule, c in counts.items():
+                    out.counts[(rid, rule)] = c
+                for (link_rid, rule), c in links.counts.items():
+                    if link_rid == rid:
+                        kept = out.counts[(rid, rule)]
+                        for i in range(3):
+                            kept[i] += c[i]
+                series = _SeriesView(by_series.get(sid, {}) if sid is not None else {}, other)
+                subject = Subject(rid, None if year is None else int(year), unpack_grids(grids[k]), sid, series)
+                cross_year(subject, judged, out)
+                k += 1
+            findings, claims, checks = out.frames()
+            findings = self.reviewed(findings, [e[0] for e in entries])
+            self.sink.append("findings", findings)
+            self.sink.append("claims", claims)
+            self.sink.append("checks", checks)
+            self.summary.add_findings(findings)
+            self.bar.update(len(entries))
+
+    def finish(self) -> list[Path]:
+        self.spool.close()
+        self.regions.save()
+        return self.sink.close()
+
+
+def _note_file_problems(report: Report, task: FileTask, problems: Sequence[ManifestProblem]) -> None:
+    """What the batch knows of a file beyond its bytes: a name that had to be decoded, its manifest lines' problems."""
+    if task.name_note:
+        report.issues.insert(0, ParseIssue("warning", "file", task.name_note))
+    report.issues += [ParseIssue(p.severity, "file", str(p)) for p in problems]
+
+
+def _fingerprint(raw_dir: Path, tasks: list[FileTask], keys: list[str], version: str) -> str:
+    """What a build's output depends on: every file's cache key (its bytes, id, manifest row, the code
+    version), in order, the whole manifest (series and region overrides are read from all of it) and the
+    researcher's corrections.csv and reviews.csv."""
+    h = hashlib.sha256(f"{version}\0{raw_dir.as_posix()}".encode())  # source_file is written as RAW_DIR/id
+    for name in (MANIFEST_NAME, *JUDGEMENT_FILES):
+        path = raw_dir / name
+        h.update(path.read_bytes() if path.is_file() else b"\0")
+    for task, key in zip(tasks, keys, strict=True):
+        h.update(f"\0{task.report_id}\0{key}".encode())
+    return h.hexdigest()
+
+
+def _up_to_date(out_dir: Path, fingerprint: str) -> BuildResult | None:
+    """The result of the build that wrote ``out_dir``, when it was made from exactly these inputs."""
+    final = out_dir.absolute()
+    with folder_lock(final.resolve() if final.exists() else final):
+        try:
+            record = json.loads((final / BUILD_RECORD).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if record.get("fingerprint") != fingerprint:
+            return None
+        written = [final / name for name in record.get("outputs", [])]
+        if not written or not all(p.is_file() for p in written):
+            return None
+        summary = BuildSummary.from_json(record["summary"])
+    summary.cache_hits = summary.n_reports
+    return BuildResult(final, summary, written, up_to_date=True)
+
+
+def build(
+    raw_dir: Path,
+    out_dir: Path | None = None,
+    *,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    cache_dir: Path | bool | None = True,
+    progress: bool = True,
+) -> BuildResult:
+    """Parse and audit every file under ``raw_dir``; write the tables to ``out_dir``, whole or not at all.
+
+    ``out_dir=None``: no folder is written and the result holds the tables (for small batches).
+    ``jobs``: worker processes (default: the machine's cores); ``scheduler``: the address of a Dask
+    scheduler to send the per-file work to instead; ``cache_dir``: the parse cache (``True``: the
+    default beside ``out_dir``, ``None``/``False``: none).
+    """
+    if out_dir is None:  # the tables in memory: built in a temporary folder, read back, the folder removed
+        with tempfile.TemporaryDirectory(prefix="gongkai-build-") as tmp:
+            result = build(
+                raw_dir, Path(tmp) / "out", jobs=jobs, scheduler=scheduler, cache_dir=None, progress=progress
+            )
+            held = {name: df for name, df in result.tables.items()}
+        return BuildResult(result.out_dir, result.summary, [], held=held)
+    jobs = jobs or os.cpu_count() or 1
+    if cache_dir is True:
+        cache_dir = default_cache_dir(out_dir)
+    cache = ParseCache(cache_dir or None)
+    manifest, manifest_problems = load_manifest(raw_dir)
+    judgements = Judgements.read(raw_dir)  # the researcher's corrections (in each file's work) and verdicts
+    tasks = plan_tasks(raw_dir, manifest, judgements.corrections)
+    known = {t.report_id for t in tasks}
+    problems_of: dict[str, list[ManifestProblem]] = {}  # manifest problems recorded on the report of their file
+    unplaced = []
+    for problem in manifest_problems:
+        if problem.file in known:
+            problems_of.setdefault(problem.file, []).append(problem)
+        else:
+            unplaced.append(str(problem))
+    judgements.issues += apply_corrections([], [c for c in judgements.corrections if c.report_id not in known])[1]
+    keys = [cache.key(t, _sha256(t.path)) for t in tasks]
+    fingerprint = _fingerprint(raw_dir, tasks, keys, cache.version)
+    if cache.folder is not None:
+        done = _up_to_date(out_dir, fingerprint)
+        if done is not None:
+            return done
+    with staged_folder(out_dir) as stage:
+        cached = [cache.has(k) for k in keys]
+        computed = _computed([t for t, hit in zip(tasks, cached, strict=True) if not hit], jobs, scheduler)
+        n = len(tasks)
+        with tqdm(total=2 * n, desc="parsing", unit="file", delay=1.0, disable=not progress) as bar:
+            builder = _Builder(stage, manifest, cache, judgements, bar)
+            builder.summary.manifest_lines = unplaced
+            try:
+                chunk: list[FileUnit] = []
+                for task, key, hit in zip(tasks, keys, cached, strict=True):
+                    blob = cache.get(key) if hit else next(computed)
+                    if blob is None:  # the entry vanished since it was seen
+                        blob = process_batch([task])[0]
+                    if hit:
+                        builder.summary.cache_hits += 1
+                    else:
+                        cache.put(key, blob)
+                    unit = unpack_unit(blob)
+                    unit.report.source_file = (raw_dir / task.report_id).as_posix()
+                    _note_file_problems(unit.report, task, problems_of.get(task.report_id, ()))
+                    chunk.append(unit)
+                    bar.update(1)
+                    if len(chunk) == CHUNK_REPORTS:
+                        bar.set_description("parsing + tables")
+                        builder.parse_chunk(chunk)
+                        chunk = []
+                if chunk or not n:
+                    builder.parse_chunk(chunk)
+                builder.cross_year_pass()
+                builder.judgement_tables([t.report_id for t in tasks])
+            finally:
+                written = builder.finish()
+        written += write_package(stage)  # datapackage.json, data dictionary, SQLite, from the written tables
+        record = {
+            "fingerprint": fingerprint,
+            "outputs": [p.name for p in written],
+            "summary": {**builder.summary.to_json(), "cache_hits": 0},  # how this run went is not part of it
+        }
+        (stage / BUILD_RECORD).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    final = out_dir.absolute()
+    return BuildResult(final, builder.summary, [final / p.name for p in written])

@@ -15,6 +15,7 @@ import sqlite3
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from gongkai import schema
 
@@ -119,11 +120,15 @@ def write_sqlite(out_dir: Path, names: list[str]) -> Path:
     tmp.unlink(missing_ok=True)
     with sqlite3.connect(tmp) as con:
         for name in names:
-            df = schema.conform(pd.read_parquet(out_dir / f"{name}.parquet"), name)
-            for col in schema.table(name).columns:
-                if col.type == "date":
-                    df[col.name] = df[col.name].dt.strftime("%Y-%m-%d")
-            df.to_sql(name, con, index=False)
+            parquet = pq.ParquetFile(out_dir / f"{name}.parquet")  # a row group at a time: memory stays bounded
+            groups = range(parquet.num_row_groups) or [None]
+            for i in groups:
+                frame = parquet.read() if i is None else parquet.read_row_group(i)
+                df = schema.conform(frame.to_pandas(), name)
+                for col in schema.table(name).columns:
+                    if col.type == "date":
+                        df[col.name] = df[col.name].dt.strftime("%Y-%m-%d")
+                df.to_sql(name, con, index=False, if_exists="append")
             if "report_id" in df.columns:
                 con.execute(f'CREATE INDEX "{name}_report_id" ON "{name}" (report_id)')
     con.close()

@@ -72,8 +72,9 @@ def run_audit(args: argparse.Namespace) -> int:
     from gongkai.analysis.selection import report_path
     from gongkai.publish.html import write_assets
     from gongkai.publish.index import update_status, write_index
-    from gongkai.publish.runner import plan_jobs, run_jobs
+    from gongkai.publish.runner import plan_jobs, run_jobs, staged_site
     from gongkai.publish.sources import write_sources
+    from gongkai.staging import FolderLocked
 
     processed = resolve_processed(args.processed)
     if not processed_exists(processed):
@@ -90,15 +91,21 @@ def run_audit(args: argparse.Namespace) -> int:
         for message in unknown:
             print(f"error: {message}", file=sys.stderr)
         return 2
-    out_dir = args.out.resolve()
-    write_assets(out_dir)
-    write_sources(out_dir, reports, processed)
-    jobs = plan_jobs(regions, processed, out_dir, find_notebooks(args.notebooks), corpus=not args.no_overview)
-    results = run_jobs(jobs, n_jobs=max(1, args.jobs), timeout=args.timeout, progress=not args.quiet)
-    status = update_status(out_dir, results)
-    n_unplaced = int(sum(1 for _, r in reports.iterrows() if not report_path(r)))
-    n_stale = len(tables.stale_reviews)  # issue 15: verdicts whose finding no longer exists
-    index = write_index(out_dir, summary, status, tables, n_unplaced, processed, n_stale)
+    site = args.out.resolve()
+    try:
+        with staged_site(site) as out_dir:  # the site is replaced whole when rendering ends, never half-written
+            write_assets(out_dir)
+            write_sources(out_dir, reports, processed)
+            jobs = plan_jobs(regions, processed, out_dir, find_notebooks(args.notebooks), corpus=not args.no_overview)
+            results = run_jobs(jobs, n_jobs=max(1, args.jobs), timeout=args.timeout, progress=not args.quiet)
+            status = update_status(out_dir, results)
+            n_unplaced = int(sum(1 for _, r in reports.iterrows() if not report_path(r)))
+            n_stale = len(tables.stale_reviews)  # issue 15: verdicts whose finding no longer exists
+            written = write_index(out_dir, summary, status, tables, n_unplaced, processed, n_stale)
+            index = site / written.relative_to(out_dir)
+    except FolderLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     failed = [r for r in results if not r.ok]
     for r in failed:
         print(f"FAILED {r.job.key}: {r.error}", file=sys.stderr)

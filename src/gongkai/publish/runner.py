@@ -10,11 +10,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai.analysis.selection import Region
 from gongkai.datafiles import package_csv
+from gongkai.processes import die_with_parent
+from gongkai.staging import staged_folder
 
 KERNEL = "python3"
 # The kernel's own log (a warning about TCP transport on every start, an error on
@@ -178,7 +181,7 @@ def run_jobs(
                 results[i] = run_job(job, timeout)
                 _done(bar, results[i], on_result)
         else:
-            with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+            with ProcessPoolExecutor(max_workers=n_jobs, initializer=die_with_parent) as pool:
                 futures = {pool.submit(run_job, job, timeout): i for i, job in enumerate(jobs)}
                 for fut in as_completed(futures):
                     i = futures[fut]
@@ -190,6 +193,15 @@ def run_jobs(
     finally:
         bar.close()
     return [results[i] for i in range(len(jobs))]
+
+
+def staged_site(out_dir: Path) -> AbstractContextManager[Path]:
+    """A copy of the site folder to render into, swapped in whole when rendering ends (one writer at a time).
+
+    A killed ``gongkai audit`` leaves the previous site as it was; its workers die with it
+    (:func:`gongkai.processes.die_with_parent`), and their kernels with them.
+    """
+    return staged_folder(out_dir, start_from_old=True)
 
 
 def _done(bar: object, result: JobResult, on_result: Callable[[JobResult], None] | None) -> None:
