@@ -116,7 +116,7 @@ def top_issuers(corpus: Corpus, n: int = 15) -> pd.DataFrame:
     return t.rename(columns=labels())
 
 
-def _region_keys(path: tuple[str, ...]) -> list[str]:
+def region_keys(path: tuple[str, ...]) -> list[str]:
     """The keys of the regions a report lies in (the unplaced region when none)."""
     return ["/".join(path[:d]) for d in range(1, len(path) + 1)] or [UNPLACED]
 
@@ -126,7 +126,7 @@ def region_summary(reports: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFram
     regions = list_regions(reports)
     per = _findings_per_report(Corpus(Tables(reports=reports, findings=findings), pd.DataFrame()))
     keys = (
-        reports.apply(lambda r: _region_keys(report_path(r)), axis=1)
+        reports.apply(lambda r: region_keys(report_path(r)), axis=1)
         if len(reports)
         else pd.Series(dtype=object)
     )

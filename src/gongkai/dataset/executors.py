@@ -28,10 +28,10 @@ def run_here(batches: Batches) -> Iterator[list[bytes]]:
 
 def _lost(task: FileTask, why: str) -> bytes:
     """The unit of a file whose worker died while processing it."""
-    from gongkai.dataset.filework import FileUnit, _audit
+    from gongkai.dataset.filework import FileUnit, audit_one
 
     report = Report(task.report_id, task.path, "", issues=[ParseIssue("error", "file", why)])
-    return pack_unit(FileUnit(report, _audit(report)))
+    return pack_unit(FileUnit(report, audit_one(report)))
 
 
 def run_local(batches: Batches, jobs: int, window: int | None = None) -> Iterator[list[bytes]]:

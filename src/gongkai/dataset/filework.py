@@ -99,7 +99,8 @@ def apply_manifest(report: Report, entry: dict[str, str]) -> None:
             report.issues.append(ParseIssue("warning", "file", f"year {report.year} differs from manifest {year}"))
 
 
-def _audit(report: Report) -> ReportAudit:
+def audit_one(report: Report) -> ReportAudit:
+    """The single-report audit of one report; a rule that fails on it becomes a located error on the report."""
     try:
         return audit_report(report)
     except Exception as exc:  # a rule that breaks on one report must not stop the batch
@@ -123,7 +124,7 @@ def _parsed(task: FileTask) -> tuple[Report, list[InputIssue]]:
 def process_file(task: FileTask) -> FileUnit:
     """Parse, complete from the manifest, correct, audit: the unit of one file."""
     report, problems = _parsed(task)
-    return FileUnit(report, _audit(report), problems)
+    return FileUnit(report, audit_one(report), problems)
 
 
 def pack_unit(unit: FileUnit) -> bytes:
@@ -145,5 +146,5 @@ def process_batch(tasks: list[FileTask]) -> list[bytes]:
     try:
         audits = audit_reports(reports)
     except Exception:  # one report breaks a rule: find it by auditing each alone
-        audits = [_audit(r) for r in reports]
+        audits = [audit_one(r) for r in reports]
     return [pack_unit(FileUnit(r, a, p)) for (r, p), a in zip(parsed, audits, strict=True)]

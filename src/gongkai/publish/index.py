@@ -53,14 +53,14 @@ REVIEW_COUNTS = ("confirmed", "dismissed", "unreviewed")
 def review_counts(reports: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
     """Per region key (every level, as region_summary): failing findings confirmed, dismissed and unreviewed
     by a researcher (reviews.csv)."""
-    from gongkai.analysis.overview import _region_keys
+    from gongkai.analysis.overview import region_keys
     from gongkai.analysis.selection import report_path
 
     fails = findings[findings["status"] == "fail"] if len(findings) else findings
     review = fails["review"] if "review" in fails else pd.Series([None] * len(fails), index=fails.index)
     per = pd.DataFrame({"report_id": fails["report_id"], "verdict": review.astype(object).fillna("unreviewed")})
     per = pd.crosstab(per["report_id"], per["verdict"]).reindex(columns=list(REVIEW_COUNTS), fill_value=0)
-    rows = [(key, r["report_id"]) for _, r in reports.iterrows() for key in _region_keys(report_path(r))]
+    rows = [(key, r["report_id"]) for _, r in reports.iterrows() for key in region_keys(report_path(r))]
     link = pd.DataFrame(rows, columns=["key", "report_id"])
     counts = link.merge(per, left_on="report_id", right_index=True, how="inner")
     return counts.groupby("key")[list(REVIEW_COUNTS)].sum().astype(int)
