@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from gongkai.dataset import filework
 from gongkai.dataset.build import build
 from gongkai.parse.recover import UNSPLIT
 
@@ -151,3 +152,23 @@ def test_a_batch_that_leaves_no_run_unsplit_never_waits(tmp_path: Path, monkeypa
     raw = _write(tmp_path / "raw", {"gaj_2021.txt": _earlier(), "gaj_2020.txt": _crawl(2020, *["0000000"] * 3)})
     tables = build(raw, None, jobs=1, progress=False).tables
     assert len(tables["reports"]) == 2 and (tables["reports"]["status"] == "ok").all()
+
+
+def test_a_second_parse_that_fails_keeps_the_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = filework.read_report
+
+    def broken_with_previous(path, report_id=None, previous=None):
+        if previous is not None:
+            raise RuntimeError("a defect of the last rung")
+        return real(path, report_id=report_id)
+
+    monkeypatch.setattr(filework, "read_report", broken_with_previous)
+    raw = _write(tmp_path / "raw", {"gaj_2021.txt": _earlier(), "gaj_2022.txt": _later()})
+    tables = build(raw, None, jobs=1, progress=False).tables
+    reports = tables["reports"].set_index("report_id")
+    assert reports.loc["gaj_2022.txt", "status"] == "partial"  # its unsplit runs, as without the year before
+    assert set(_rows(tables, "gaj_2022.txt", "carried_over")["cell_status"]) == {"missing"}
+    issues = tables["parse_issues"]
+    warned = issues[(issues["report_id"] == "gaj_2022.txt") & (issues["severity"] == "warning")]["message"]
+    assert warned.str.contains("parsing again with the previous report gaj_2021.txt failed").sum() == 1
+    assert warned.str.contains("a defect of the last rung").any()

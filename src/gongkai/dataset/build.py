@@ -320,6 +320,18 @@ def _with_previous(
     return blobs  # type: ignore[return-value]
 
 
+def _kept(first: FileUnit, again: FileUnit, previous_id: str) -> FileUnit:
+    """The parse with the previous report, unless that one failed where the first did not (a defect, a
+    worker lost): then the first, with a warning that says so."""
+    if again.report.status != "failed" or first.report.status == "failed":
+        return again
+    errors = (i.message for i in again.report.issues if i.severity == "error" and i.section == "file")
+    why = next(errors, "no table read")
+    message = f"parsing again with the previous report {previous_id} failed ({why}): the first parse is kept"
+    first.report.issues.append(ParseIssue("warning", "file", message))
+    return first
+
+
 class _Builder:
     """The two passes of a build into one staging folder."""
 
@@ -619,7 +631,10 @@ def build(
                     before = builder.previous_reports(builder.waiting.unsplit)
                     redone = _with_previous(tasks, keys, shas, before, cache, jobs, scheduler)
                     for k, blob in builder.waiting:
-                        builder.add(placed(redone.get(k, blob), tasks[k]))
+                        unit = placed(blob, tasks[k])
+                        if k in redone:
+                            unit = _kept(unit, placed(redone[k], tasks[k]), tasks[before[k]].report_id)
+                        builder.add(unit)
                 builder.flush()
                 builder.cross_year_pass()
                 builder.judgement_tables([t.report_id for t in tasks])
