@@ -140,10 +140,10 @@ def test_memory_error_inside_the_error_handler_does_not_stop_the_batch(
 ) -> None:
     real = filework.read_report
 
-    def failing(path, report_id=None):
+    def failing(path, report_id=None, previous=None):
         if Path(path).name == "boshan_2024.txt":
             raise MemoryError("no room")
-        return real(path, report_id=report_id)
+        return real(path, report_id=report_id, previous=previous)
 
     def no_traceback(tb):
         raise MemoryError("no room either")
@@ -311,10 +311,10 @@ def test_a_worker_that_dies_costs_only_its_own_file(corpus: Path, tmp_path: Path
     """A file that kills its worker process (as the kernel's OOM killer would) is recorded; the rest is built."""
     real = filework.read_report
 
-    def lethal(path, report_id=None):
+    def lethal(path, report_id=None, previous=None):
         if Path(path).name == "jincheng_2024.txt":
             os._exit(137)
-        return real(path, report_id=report_id)
+        return real(path, report_id=report_id, previous=previous)
 
     monkeypatch.setattr(filework, "read_report", lethal)  # the forked workers inherit it
     result = build(corpus, tmp_path / "out", jobs=2, cache_dir=None, progress=False)

@@ -4,7 +4,14 @@ The build streams: files are parsed (here, in local worker processes, or on a Da
 audited one by one, reports flow to the output in chunks of :data:`CHUNK_REPORTS` (one Parquet row
 group each), and all the build keeps of a report once its chunk is written is its series entry (the
 packed grids and year-on-year claims the cross-year rules need). The cross-year rules then run over
-those entries, and the claims and checks are written in a second pass. The output goes to a staging
+those entries, and the claims and checks are written in a second pass.
+
+A report whose parse left run-together cells unsplit may be settled by the same issuer's report of
+the year before (the last rung of :mod:`gongkai.parse.recover`), which is known only once every
+file's series is: from the first such report on, the units wait on disk (in order) until the series
+are assigned; each such report whose series has the year before in the batch is parsed again with
+it (:attr:`FileTask.previous`, cached under its own key), and the units are then written as they
+would have been. A batch without such a report never waits. The output goes to a staging
 folder that replaces OUT_DIR only when everything is written (:mod:`gongkai.staging`); the units of
 unchanged files come from the parse cache (:mod:`gongkai.dataset.cache`).
 """
@@ -32,7 +39,15 @@ from tqdm import tqdm
 from gongkai.dataset.audit_stream import cross_year, unpack_grids
 from gongkai.dataset.cache import ParseCache, default_cache_dir, file_sha256
 from gongkai.dataset.executors import run_dask, run_here, run_local
-from gongkai.dataset.filework import FileTask, FileUnit, apply_manifest, parse_one, process_batch, unpack_unit
+from gongkai.dataset.filework import (
+    FileTask,
+    FileUnit,
+    apply_manifest,
+    left_unsplit,
+    parse_one,
+    process_batch,
+    unpack_unit,
+)
 from gongkai.dataset.ids import report_ids
 from gongkai.dataset.manifest import MANIFEST_NAME, ManifestProblem, load_manifest
 from gongkai.dataset.package import write_package
@@ -47,7 +62,7 @@ from gongkai.review.inputs import Correction
 from gongkai.review.reviews import attach_reviews
 from gongkai.rules.grids import ReportGrids
 from gongkai.rules.results import Collector
-from gongkai.rules.series import assign_series, manifest_overrides
+from gongkai.rules.series import SeriesAssignment, assign_series, manifest_overrides
 from gongkai.rules.subject import Subject
 from gongkai.staging import folder_lock, staged_folder
 
@@ -260,6 +275,63 @@ class _SeriesView(Mapping[int, tuple[str, ReportGrids]]):
         return len(self.years)
 
 
+class _Waiting:
+    """Units that wait for the series, on disk in the order of the files: (place, packed unit)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.file: IO[bytes] = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - closed by close()
+        self.unsplit: list[int] = []  # the places of the reports that left a run unsplit
+
+    def add(self, place: int, blob: bytes, unsplit: bool) -> None:
+        pickle.dump((place, blob), self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        if unsplit:
+            self.unsplit.append(place)
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        self.file.seek(0)
+        while True:
+            try:
+                yield pickle.load(self.file)
+            except EOFError:
+                return
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _with_previous(
+    tasks: list[FileTask],
+    keys: list[str],
+    shas: list[str],
+    before: Mapping[int, int],
+    cache: ParseCache,
+    jobs: int,
+    scheduler: str | None,
+) -> dict[int, bytes]:
+    """The units of the files at the places of ``before`` parsed again with the report at the place it
+    maps them to (the year before in their series) as evidence; from the cache where it has them."""
+    redo = {k: dataclasses.replace(tasks[k], previous=tasks[b]) for k, b in before.items()}
+    redo_keys = {k: cache.key(t, shas[k], keys[before[k]]) for k, t in redo.items()}
+    blobs = {k: cache.get(key) for k, key in redo_keys.items()}
+    todo = [k for k, blob in blobs.items() if blob is None]
+    for k, blob in zip(todo, _computed([redo[k] for k in todo], jobs, scheduler), strict=True):
+        cache.put(redo_keys[k], blob)
+        blobs[k] = blob
+    return blobs  # type: ignore[return-value]
+
+
+def _kept(first: FileUnit, again: FileUnit, previous_id: str) -> FileUnit:
+    """The parse with the previous report, unless that one failed where the first did not (a defect, a
+    worker lost): then the first, with a warning that says so."""
+    if again.report.status != "failed" or first.report.status == "failed":
+        return again
+    errors = (i.message for i in again.report.issues if i.severity == "error" and i.section == "file")
+    why = next(errors, "no table read")
+    message = f"parsing again with the previous report {previous_id} failed ({why}): the first parse is kept"
+    first.report.issues.append(ParseIssue("warning", "file", message))
+    return first
+
+
 class _Builder:
     """The two passes of a build into one staging folder."""
 
@@ -267,6 +339,7 @@ class _Builder:
         self, stage: Path, manifest: pd.DataFrame, cache: ParseCache, judgements: Judgements, bar: tqdm
     ) -> None:
         self.bar = bar
+        self.stage = stage
         self.judgements = judgements
         self.matched: set[int] = set()  # reviews.csv lines that met their finding
         self.manifest = manifest
@@ -278,8 +351,36 @@ class _Builder:
         self.sink = TableSink(stage)
         self.summary = BuildSummary()
         self.heads: list[Report] = []  # each report's id, file, title, issuer and year: what series are made of
+        self._series: SeriesAssignment | None = None
         self.grids: list[bytes] = []  # each report's packed grids, for the cross-year rules
         self.spool: IO[bytes] = tempfile.TemporaryFile(dir=stage)  # noqa: SIM115 - closed in finish()
+        self.chunk: list[FileUnit] = []
+        self.waiting: _Waiting | None = None  # the units from the first report that left a run unsplit on
+
+    def take(self, place: int, blob: bytes, unit: FileUnit) -> None:
+        """The next file's unit (``blob`` packed): its head is noted; it is written, or waits for the series."""
+        self.add_head(unit.report)
+        unsplit = left_unsplit(unit.report)
+        if self.waiting is None and unsplit:
+            self.waiting = _Waiting(self.stage)
+        if self.waiting is None:
+            self.add(unit)
+        else:
+            self.waiting.add(place, blob, unsplit)
+
+    def add(self, unit: FileUnit) -> None:
+        """A unit to write, in the order of the files; a full chunk is written."""
+        self.chunk.append(unit)
+        if len(self.chunk) == CHUNK_REPORTS:
+            self.bar.set_description("parsing + tables")
+            self.parse_chunk(self.chunk)
+            self.chunk = []
+
+    def flush(self) -> None:
+        """Write the last chunk (an empty one for an empty batch, so that every table exists)."""
+        if self.chunk or not self.heads:
+            self.parse_chunk(self.chunk)
+        self.chunk = []
 
     def parse_chunk(self, units: list[FileUnit]) -> None:
         """Write one chunk's cell tables and single-report findings; spool its reports rows and series entries.
@@ -303,10 +404,37 @@ class _Builder:
         entries = []
         for u in units:
             r = u.report
-            self.heads.append(Report(r.report_id, r.source_file, "", title=r.title, issuer=r.issuer, year=r.year))
             self.grids.append(u.audit.grids)
             entries.append((r.report_id, r.year, u.audit.counts, u.audit.judged))
         pickle.dump((tables["reports"], entries), self.spool, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def add_head(self, r: Report) -> None:
+        """Note a report's series head, in the order of the files (every report, before its chunk is written)."""
+        self.heads.append(Report(r.report_id, r.source_file, "", title=r.title, issuer=r.issuer, year=r.year))
+
+    def series(self) -> SeriesAssignment:
+        """The series over the whole batch (once every head is in)."""
+        if self._series is None:
+            self._series = assign_series(self.heads, self.series_overrides)
+        return self._series
+
+    def by_series(self) -> dict[str, dict[int, int]]:
+        """Series → year → the first report of that year (its place among the heads)."""
+        out: dict[str, dict[int, int]] = {}
+        for k, (head, sid) in enumerate(zip(self.heads, self.series().ids, strict=True)):
+            if sid is not None and head.year is not None:
+                out.setdefault(sid, {}).setdefault(int(head.year), k)
+        return out
+
+    def previous_reports(self, places: Sequence[int]) -> dict[int, int]:
+        """For the reports at ``places``: the place of their series' report of the year before, where there is one."""
+        sids, by_series = self.series().ids, self.by_series()
+        out = {}
+        for k in places:
+            sid, year = sids[k], self.heads[k].year
+            if sid is not None and year is not None and (before := by_series[sid].get(int(year) - 1)) is not None:
+                out[k] = before
+        return out
 
     def reviewed(self, findings: pd.DataFrame, reports: list) -> pd.DataFrame:
         """The findings with the verdicts of reviews.csv; remembers which reviews met their finding."""
@@ -326,12 +454,9 @@ class _Builder:
 
     def cross_year_pass(self) -> None:
         """Series over the whole batch; then, chunk by chunk, the reports table, the series rules, claims, checks."""
-        assignment = assign_series(self.heads, self.series_overrides)
+        assignment = self.series()
         sids = assignment.ids
-        by_series: dict[str, dict[int, int]] = {}  # series -> year -> the first report of that year
-        for k, (head, sid) in enumerate(zip(self.heads, sids, strict=True)):
-            if sid is not None and head.year is not None:
-                by_series.setdefault(sid, {}).setdefault(int(head.year), k)
+        by_series = self.by_series()
         links = Collector()
         for link in assignment.links:
             links.result(
@@ -385,6 +510,8 @@ class _Builder:
 
     def finish(self) -> list[Path]:
         self.spool.close()
+        if self.waiting is not None:
+            self.waiting.close()
         self.regions.save()
         return self.sink.close()
 
@@ -466,7 +593,8 @@ def build(
         else:
             unplaced.append(str(problem))
     judgements.issues += apply_corrections([], [c for c in judgements.corrections if c.report_id not in known])[1]
-    keys = [cache.key(t, _sha256(t.path)) for t in tasks]
+    shas = [_sha256(t.path) for t in tasks]
+    keys = [cache.key(t, sha) for t, sha in zip(tasks, shas, strict=True)]
     fingerprint = _fingerprint(raw_dir, tasks, keys, cache.version)
     if cache.folder is not None:
         done = _up_to_date(out_dir, fingerprint)
@@ -479,9 +607,16 @@ def build(
         with tqdm(total=2 * n, desc="parsing", unit="file", delay=1.0, disable=not progress) as bar:
             builder = _Builder(stage, manifest, cache, judgements, bar)
             builder.summary.manifest_lines = unplaced
+
+            def placed(blob: bytes, task: FileTask) -> FileUnit:
+                """A file's unit as the batch places it: its file under RAW_DIR, what the batch knows of it."""
+                unit = unpack_unit(blob)
+                unit.report.source_file = (raw_dir / task.report_id).as_posix()
+                _note_file_problems(unit.report, task, problems_of.get(task.report_id, ()))
+                return unit
+
             try:
-                chunk: list[FileUnit] = []
-                for task, key, hit in zip(tasks, keys, cached, strict=True):
+                for k, (task, key, hit) in enumerate(zip(tasks, keys, cached, strict=True)):
                     blob = cache.get(key) if hit else next(computed)
                     if blob is None:  # the entry vanished since it was seen
                         blob = process_batch([task])[0]
@@ -489,17 +624,18 @@ def build(
                         builder.summary.cache_hits += 1
                     else:
                         cache.put(key, blob)
-                    unit = unpack_unit(blob)
-                    unit.report.source_file = (raw_dir / task.report_id).as_posix()
-                    _note_file_problems(unit.report, task, problems_of.get(task.report_id, ()))
-                    chunk.append(unit)
+                    builder.take(k, blob, placed(blob, task))
                     bar.update(1)
-                    if len(chunk) == CHUNK_REPORTS:
-                        bar.set_description("parsing + tables")
-                        builder.parse_chunk(chunk)
-                        chunk = []
-                if chunk or not n:
-                    builder.parse_chunk(chunk)
+                if builder.waiting is not None:  # the series are known: settle what the year before can
+                    bar.set_description("previous reports")
+                    before = builder.previous_reports(builder.waiting.unsplit)
+                    redone = _with_previous(tasks, keys, shas, before, cache, jobs, scheduler)
+                    for k, blob in builder.waiting:
+                        unit = placed(blob, tasks[k])
+                        if k in redone:
+                            unit = _kept(unit, placed(redone[k], tasks[k]), tasks[before[k]].report_id)
+                        builder.add(unit)
+                builder.flush()
                 builder.cross_year_pass()
                 builder.judgement_tables([t.report_id for t in tasks])
             finally:

@@ -1,7 +1,8 @@
 """The parse cache: one file's unit (parsed report + single-report audit), kept across builds.
 
 An entry's key is the sha256 of everything the unit depends on: the raw file's sha256, the report id,
-the file's manifest row and corrections.csv rows, and the *code version* (the bytes of every module and data file of the
+the file's manifest row and corrections.csv rows, the key of the previous report's task when the unit
+was parsed with it (:attr:`FileTask.previous`), and the *code version* (the bytes of every module and data file of the
 gongkai package, plus the versions of the libraries that read files). Change a file, its manifest row
 or the parser, and only the units concerned are recomputed; nothing else can make an entry stale.
 Entries are written atomically (temporary file, then rename), so builds may share one cache, and a
@@ -69,9 +70,14 @@ class ParseCache:
         self.hits = 0
         self.misses = 0
 
-    def key(self, task: FileTask, sha256: str) -> str:
+    def key(self, task: FileTask, sha256: str, previous_key: str = "") -> str:
+        """``previous_key``: the key of ``task.previous`` (with its own file's sha256), when the task has one."""
+        if (task.previous is None) != (not previous_key):
+            raise ValueError(f"{task.report_id}: a previous report's key goes with a task that has a previous report")
         corrections = [dataclasses.astuple(c) for c in task.corrections]
         parts = [self.version, sha256, task.report_id, json.dumps([task.entry, corrections], ensure_ascii=False)]
+        if previous_key:
+            parts.append(f"previous={previous_key}")
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
     def _path(self, key: str) -> Path:

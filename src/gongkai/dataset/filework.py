@@ -4,6 +4,11 @@
 the file's rows of corrections.csv and runs the single-report half of the audit; each result comes
 back as a compressed pickle (a *unit*), the form the parse cache stores. Nothing here may stop a
 batch: a failure of any kind becomes a located error on that file's report.
+
+A task may carry the task of the same issuer's previous report (``previous``): that file is parsed
+first, and its cells are the last rung of evidence for this file's run-together cells
+(:func:`gongkai.parse.report.read_report`). The build asks for it only for a report that left a run
+unsplit (:func:`left_unsplit`) and whose series has the year before in the batch.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai.dataset.audit_stream import ReportAudit, audit_report, audit_reports
+from gongkai.parse.recover import PREVIOUS_YEAR, UNSPLIT
 from gongkai.parse.report import read_report
 from gongkai.report import ParseIssue, Report
 from gongkai.review.corrections import correct_report
@@ -44,6 +50,7 @@ class FileTask:
     entry: tuple[tuple[str, str], ...] = ()  # the manifest row of the file, (column, value) in column order
     corrections: tuple[Correction, ...] = ()  # the file's rows of RAW_DIR/corrections.csv
     name_note: str | None = None  # how a file name that is not valid UTF-8 was made readable (see dataset/ids.py)
+    previous: FileTask | None = None  # the same issuer's report of the year before, as evidence for cut cells
 
 
 @dataclass
@@ -64,14 +71,15 @@ def _failure_message(exc: BaseException) -> str:
 _FALLBACK_MESSAGE = "internal error while parsing; describing the error failed too (out of memory?)"
 
 
-def parse_one(path: Path, report_id: str) -> Report:
-    """Parse one file; an unexpected failure becomes a failed Report, never a stopped batch.
+def parse_one(path: Path, report_id: str, previous: Report | None = None) -> Report:
+    """Parse one file (``previous``: see :func:`read_report`); an unexpected failure becomes a failed
+    Report, never a stopped batch.
 
     Describing the failure can fail in turn (a ``MemoryError`` raised again while the traceback is
     formatted): the report then carries a fixed message.
     """
     try:
-        return read_report(path, report_id=report_id)
+        return read_report(path, report_id=report_id, previous=previous)
     except Exception as exc:  # one broken file must never stop the batch
         try:
             message = _failure_message(exc)
@@ -112,9 +120,27 @@ def audit_one(report: Report) -> ReportAudit:
         return audit_report(Report(report.report_id, report.source_file, report.sha256))
 
 
+def left_unsplit(report: Report) -> bool:
+    """Whether the parse left a run of run-together cells unsplit (a previous report might settle it)."""
+    return any(i.severity == "error" and i.message.endswith(UNSPLIT) for i in report.issues)
+
+
+def _used_previous(report: Report, previous: Report) -> None:
+    """Name the previous report on the report whose cells it settled, so that each such cell is traceable."""
+    tables = (report.cells(t) for t in (2, 3, 4))
+    if any(rec.inferred_by == PREVIOUS_YEAR for cells in tables if cells is not None for rec in cells.records):
+        report.issues.append(
+            ParseIssue("info", "file", f"run-together cells settled by the previous report {previous.report_id}")
+        )
+
+
 def _parsed(task: FileTask) -> tuple[Report, list[InputIssue]]:
-    """The report of a file, completed from its manifest row, corrected by the researcher's corrections."""
-    report = parse_one(Path(task.path), task.report_id)
+    """The report of a file, completed from its manifest row, corrected by the researcher's corrections
+    (with the previous report, itself so completed and corrected, as evidence when the task has one)."""
+    previous = _parsed(task.previous)[0] if task.previous is not None else None
+    report = parse_one(Path(task.path), task.report_id, previous)
+    if previous is not None:
+        _used_previous(report, previous)
     apply_manifest(report, dict(task.entry))
     if not task.corrections:
         return report, []

@@ -36,6 +36,7 @@ MAX_COMBINATIONS = 100_000
 DIGITS = "digits"
 NARRATIVE = "narrative"
 PREVIOUS_YEAR = "previous_year"
+UNSPLIT = "left unsplit, not guessed"  # ends the error of a run nothing settled (a batch looks for it)
 # Cross-year relations a previous report supplies: (table, row, column) this year = previous (row, column) …
 CARRIED = {(3, "carried_over"): "carried_forward"}  # 上年结转 = last year's 结转下年度, column by column
 DOCUMENTS = ("regulation", "normative_document")  # 现行有效 = last year's 现行有效 + 本年制发 − 本年废止
@@ -191,7 +192,7 @@ def _unsettled(where: str, run: Run, n_cuts: int | str, why: str, section: str, 
     issues.append(ParseIssue(
         "error", section,
         f"{where}: run-together cells {shown_digits(run.digits)} can be cut into the cells in {n_cuts} ways and {why}; "
-        "left unsplit, not guessed", run.line,
+        f"{UNSPLIT}", run.line,
     ))  # fmt: skip
 
 
@@ -364,6 +365,8 @@ def recover_table4(run: Run, fmt: str, evidence: Evidence, issues: list[ParseIss
 
 __all__ = [
     "NO_EVIDENCE",
+    "PREVIOUS_YEAR",
+    "UNSPLIT",
     "Evidence",
     "Run",
     "cuts",
