@@ -65,7 +65,8 @@ def previous_cells(report: Report | None) -> dict[tuple[int, str, str], float]:
         keys = dict(zip(cells.template.key_names, cells.template.key_values, strict=True))
         rows, cols = {2: ("category", "measure"), 3: ("row", "applicant"), 4: ("proceeding", "outcome")}[table]
         for r, c, rec in zip(keys[rows], keys[cols], cells.records, strict=True):
-            if rec.cell_status == "number" or (rec.cell_status == "inferred" and rec.inferred_by == "digits"):
+            forced = rec.cell_status == "inferred" and rec.inferred_by == "digits"
+            if rec.cell_status in ("number", "corrected") or forced:  # a researcher's correction is evidence too
                 out[(table, r, c)] = rec.value  # type: ignore[assignment]
     return out
 

@@ -47,7 +47,8 @@ def carry_over(s: Subject, out: Collector) -> None:
                 table=3,
                 row="carried_over",
                 column=col,
-                message=f"carried_over/{col} this year or carried_forward/{col} last year is not a number",
+                message=f"carried_over/{col} this year or carried_forward/{col} last year is not a number, "
+                "or was cut from run-together digits by this very evidence (set aside)",
                 evidence=f"this year {cur.t3.describe('carried_over', col)}; "
                 f"last year {prev.t3.describe('carried_forward', col)}",
             )
