@@ -19,7 +19,8 @@ def test_numbers_and_a_researchers_correction_are_evidence_but_not_a_text_cell()
         return (row, col) if order == ("row", "applicant") else (col, row)
 
     before = previous_cells(report)
-    assert before[(3, "carried_forward", "total")] == cells.records[cells.position(at("carried_forward", "total"))].value
+    printed = cells.records[cells.position(at("carried_forward", "total"))]
+    assert printed.cell_status == "number" and before[(3, "carried_forward", "total")] == printed.value
     corrected = cells.replace(at("carried_forward", "total"), CellRecord(99, "9", "corrected", 1, "line 1"))
     text = corrected.replace(at("carried_over", "total"), CellRecord(None, "x", "text", 1, "line 1"))
     report.table3 = text
