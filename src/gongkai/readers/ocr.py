@@ -90,9 +90,14 @@ def _read_tables(
                 owners.append((t, k))
     texts: dict[tuple[int, int], list[str]] = {}
     confidence: dict[tuple[int, int], float] = {}
+    alternatives: dict[tuple[int, int], tuple[str, ...]] = {}
     for owner, reading in zip(owners, ocr_engine.recognise(strips), strict=True):
         texts.setdefault(owner, []).append(reading.text.strip())
         confidence[owner] = min(confidence.get(owner, 1.0), reading.confidence)
+        alternatives[owner] = reading.alternatives
+    for owner, lines in texts.items():
+        if len(lines) > 1:
+            alternatives[owner] = ()  # only a one-line number cell has alternative readings
     blocks = []
     for t, table in enumerate(tables):
         grid: list[list[Cell | None]] = [[None] * table.n_columns for _ in range(table.n_rows)]
@@ -100,7 +105,8 @@ def _read_tables(
         for k, cell in enumerate(table.cells):
             base = f"{where} table {t + 1} row {cell.row + 1} cell {cell.column + 1}"
             text = "\n".join(line for line in texts.get((t, k), []) if line)
-            ref = ocr_ref(base, confidence[(t, k)]) if (t, k) in confidence else base
+            known = (t, k) in confidence
+            ref = ocr_ref(base, confidence[(t, k)], alternatives[(t, k)]) if known else base
             placed = Cell(text, None, ref)
             for r in range(cell.row, cell.row + cell.rows):
                 for c in range(cell.column, cell.column + cell.columns):
