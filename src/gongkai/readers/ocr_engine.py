@@ -137,6 +137,9 @@ def recognise(strips: list[np.ndarray]) -> list[Reading]:
     return out
 
 
+DETECT_MIN_SIDE = 736  # the detector scales an image whose shorter side is below this up to it (RapidOCR's default)
+
+
 def find_text(image: np.ndarray) -> list[Found]:
     """Detect and read every line of text of a page image (grey or BGR), top to bottom."""
     results, _ = _engine()(_bgr(image), use_cls=False)
