@@ -2,8 +2,9 @@
 
 For each ``NAME.scan.pdf`` (and, when present, ``NAME.img.html`` / ``NAME.datauri.html``) in DIR: parse it,
 compare every cell of tables 3 and 4 with ``NAME.truth.json`` (value and whether it is a number), and
-time the read in CPU seconds (one core: the engine runs one thread; pin it with ``taskset -c N``). A wrong cell is *caught* when it is
-below the low-confidence line or when an identity over it fails; the target is that every wrong cell is.
+time the read in CPU seconds (one core: the engine runs one thread; pin it with ``taskset -c N``). A wrong
+cell is *caught* when it is below the low-confidence line or when an identity over it fails; the target is
+that every wrong cell is.
 ``settled``: cells whose unsure OCR digit the table's identities settled (``parse/ocr_settle.py``).
 
     .venv/bin/python benchmarks/bench_ocr.py DIR [--only NAME ...] [--kinds scan.pdf img.html datauri.html]
