@@ -258,3 +258,28 @@ def test_alternative_readings_round_trip_in_the_ref() -> None:
     assert ref.endswith("OCR confidence 0.612 (alternatives 18 13)")
     assert ocr_confidence(ref) == 0.612 and ocr_alternatives(ref) == ("18", "13")
     assert ocr_alternatives(ocr_ref("page 2 table 1 row 3 cell 4", 0.9)) == ()
+
+
+def test_the_detector_on_the_bands_of_ink_reads_what_it_reads_on_the_whole_page() -> None:
+    from gongkai.readers import ocr, ocr_engine
+    from gongkai.readers.ocr_grid import ink, text_height
+    from gongkai.readers.ocr_pdf import render_pages
+
+    lines = 0
+    for page in render_pages((OCR / "jincheng_2024_pages5-6.scan.pdf").read_bytes(), [1, 2]).values():
+        upright, _ = deskew(page)
+        binary = ink(upright)
+        char = text_height(binary)
+        for table in find_tables(upright)[0]:  # as the reader does: the tables blanked, already read
+            x0, y0, x1, y1 = table.box
+            upright[y0:y1, x0:x1] = 255
+            binary[y0:y1, x0:x1] = 0
+        bands = ocr._bands(binary, char)
+        assert sum(b - t for t, b in bands) + 2 * char * (len(bands) + 1) < upright.shape[0] / 2  # stacked
+        whole = ocr_engine.find_text(upright)
+        banded = ocr._find_outside(upright, binary, char)
+        assert [f.text for f in banded] == [f.text for f in whole]
+        for a, b in zip(whole, banded, strict=True):
+            assert all(abs(p - q) <= char for p, q in zip(a.box, b.box, strict=True))
+        lines += len(whole)
+    assert lines >= 2
