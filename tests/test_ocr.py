@@ -283,3 +283,24 @@ def test_the_detector_on_the_bands_of_ink_reads_what_it_reads_on_the_whole_page(
             assert all(abs(p - q) <= char for p, q in zip(a.box, b.box, strict=True))
         lines += len(whole)
     assert lines >= 2
+
+
+def test_an_unsure_digit_gives_the_runner_up_as_an_alternative_reading() -> None:
+    from gongkai.readers.ocr_engine import NUMERIC, _alternatives
+
+    characters = ["blank", *"0123456789", "o", "a"]
+    allowed = np.array([k == 0 or c in NUMERIC for k, c in enumerate(characters)])
+
+    def strip(*steps: dict[str, float]) -> np.ndarray:
+        probs = np.full((len(steps), len(characters)), 0.0)
+        for t, step in enumerate(steps):
+            for c, p in step.items():
+                probs[t, characters.index(c)] = p
+        return probs
+
+    # "2", blank, "1" (unsure: 0.6, the model's next digit 7 at 0.3), blank, "7" (sure)
+    probs = strip({"2": 0.99}, {"blank": 1.0}, {"1": 0.6, "7": 0.3, "a": 0.1}, {"blank": 1.0}, {"7": 0.98})
+    assert _alternatives(probs, allowed, characters) == ("277",)
+    # a sure strip has none; nor has one whose runner-up is no digit, or below RUNNER_UP
+    assert _alternatives(strip({"2": 0.99}, {"blank": 1.0}, {"1": 0.97}), allowed, characters) == ()
+    assert _alternatives(strip({"1": 0.6, "o": 0.39, "3": 0.01}), allowed, characters) == ()
