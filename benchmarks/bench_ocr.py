@@ -2,8 +2,10 @@
 
 For each ``NAME.scan.pdf`` (and, when present, ``NAME.img.html`` / ``NAME.datauri.html``) in DIR: parse it,
 compare every cell of tables 3 and 4 with ``NAME.truth.json`` (value and whether it is a number), and
-time the read in CPU seconds (one core: the engine runs one thread). A wrong cell is *caught* when it is
-below the low-confidence line or when an identity over it fails; the target is that every wrong cell is.
+time the read in CPU seconds (one core: the engine runs one thread; pin it with ``taskset -c N``). A wrong
+cell is *caught* when it is below the low-confidence line or when an identity over it fails; the target is
+that every wrong cell is.
+``settled``: cells whose unsure OCR digit the table's identities settled (``parse/ocr_settle.py``).
 
     .venv/bin/python benchmarks/bench_ocr.py DIR [--only NAME ...] [--kinds scan.pdf img.html datauri.html]
 """
@@ -30,11 +32,12 @@ def score(path: Path, truth: dict) -> dict:
     failed_evidence = " ".join(
         str(e) for e, s in zip(findings["evidence"], findings["status"], strict=True) if s == "fail"
     )
-    exact = total = caught = 0
+    exact = total = caught = settled = 0
     wrong: list[str] = []
     for table, (a, b) in KEYS.items():
         df = getattr(report, f"table{table}")
         got = {f"{r[a]}|{r[b]}": r for r in df.to_dict("records")}
+        settled += sum(r["cell_status"] == "ocr" and bool(r["inferred_by"]) for r in got.values())
         for key, (value, status) in truth[str(table)].items():
             total += 1
             cell = got.get(key)
@@ -53,7 +56,7 @@ def score(path: Path, truth: dict) -> dict:
                 f"{' caught' if low or in_failure else ''}"
             )
     return {"file": path.name, "seconds": round(seconds, 2), "exact": exact, "cells": total,
-            "caught": caught, "wrong": wrong, "status": report.status}
+            "caught": caught, "settled": settled, "wrong": wrong, "status": report.status}
 
 
 def main(argv: list[str] | None = None) -> int:

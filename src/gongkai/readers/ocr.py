@@ -90,9 +90,14 @@ def _read_tables(
                 owners.append((t, k))
     texts: dict[tuple[int, int], list[str]] = {}
     confidence: dict[tuple[int, int], float] = {}
+    alternatives: dict[tuple[int, int], tuple[str, ...]] = {}
     for owner, reading in zip(owners, ocr_engine.recognise(strips), strict=True):
         texts.setdefault(owner, []).append(reading.text.strip())
         confidence[owner] = min(confidence.get(owner, 1.0), reading.confidence)
+        alternatives[owner] = reading.alternatives
+    for owner, lines in texts.items():
+        if len(lines) > 1:
+            alternatives[owner] = ()  # only a one-line number cell has alternative readings
     blocks = []
     for t, table in enumerate(tables):
         grid: list[list[Cell | None]] = [[None] * table.n_columns for _ in range(table.n_rows)]
@@ -100,7 +105,8 @@ def _read_tables(
         for k, cell in enumerate(table.cells):
             base = f"{where} table {t + 1} row {cell.row + 1} cell {cell.column + 1}"
             text = "\n".join(line for line in texts.get((t, k), []) if line)
-            ref = ocr_ref(base, confidence[(t, k)]) if (t, k) in confidence else base
+            known = (t, k) in confidence
+            ref = ocr_ref(base, confidence[(t, k)], alternatives[(t, k)]) if known else base
             placed = Cell(text, None, ref)
             for r in range(cell.row, cell.row + cell.rows):
                 for c in range(cell.column, cell.column + cell.columns):
@@ -119,13 +125,61 @@ def _read_tables(
     return blocks
 
 
-def _lines_outside(grey: np.ndarray, tables: list[ImageTable]) -> list[ocr_engine.Found]:
+def _bands(binary: np.ndarray, char: int) -> list[tuple[int, int]]:
+    """The horizontal bands (top, bottom) of a page that hold ink, each with a margin of one text height."""
+    rows = np.flatnonzero(binary.sum(axis=1) >= 2 * 255)  # a lone speck is not a line of text
+    bands: list[list[int]] = []
+    for y in rows.tolist():
+        if bands and y - bands[-1][1] <= 2 * char:
+            bands[-1][1] = y
+        else:
+            bands.append([y, y])
+    return [(max(0, top - char), min(binary.shape[0], bottom + char + 1)) for top, bottom in bands]
+
+
+def _find_outside(page: np.ndarray, binary: np.ndarray, char: int) -> list[ocr_engine.Found]:
+    """The detector's lines of ``page``, run only on its bands of ink stacked into one image.
+
+    The blank parts of a page (its margins, the tables already read) cost the detector as much as
+    text; the bands are stacked with white gaps of two text heights (no box spans two bands) and the
+    image is kept at least DETECT_MIN_SIDE tall (the detector scales smaller images up). The whole
+    page is used when stacking would not make it smaller.
+    """
+    bands = _bands(binary, char)
+    if not bands:
+        return []
+    gap = 2 * char
+    height = sum(b - t for t, b in bands) + gap * (len(bands) + 1)
+    if max(height, ocr_engine.DETECT_MIN_SIDE) >= page.shape[0] or page.shape[1] < ocr_engine.DETECT_MIN_SIDE:
+        return ocr_engine.find_text(page)
+    stack = np.full((max(height, ocr_engine.DETECT_MIN_SIDE), page.shape[1]), 255, np.uint8)
+    offsets: list[tuple[int, int, int]] = []  # (top in the stack, bottom in the stack, top on the page)
+    y = gap
+    for top, bottom in bands:
+        stack[y : y + bottom - top] = page[top:bottom]
+        offsets.append((y, y + bottom - top, top))
+        y += bottom - top + gap
+    found = []
+    for item in ocr_engine.find_text(stack):
+        middle = (item.box[1] + item.box[3]) / 2
+        for start, end, top in offsets:
+            if start - gap / 2 <= middle <= end + gap / 2:
+                x0, y0, x1, y1 = item.box
+                found.append(item._replace(box=(x0, y0 - start + top, x1, y1 - start + top)))
+                break
+    found.sort(key=lambda f: (f.box[1], f.box[0]))
+    return found
+
+
+def _lines_outside(grey: np.ndarray, binary: np.ndarray, tables: list[ImageTable], char: int) -> list[ocr_engine.Found]:
     """The text of the page outside its tables, one entry per visual line (boxes on one line joined)."""
     page = grey.copy()
+    outside = binary.copy()
     for table in tables:
         x0, y0, x1, y1 = table.box
         page[y0:y1, x0:x1] = 255
-    found = ocr_engine.find_text(page)
+        outside[y0:y1, x0:x1] = 0
+    found = _find_outside(page, outside, char)
     lines: list[list[ocr_engine.Found]] = []
     for item in found:
         middle = (item.box[1] + item.box[3]) / 2
@@ -159,7 +213,7 @@ def read_page_image(image: np.ndarray, where: str) -> PageReading:
     char = text_height(binary)
     table_blocks = _read_tables(upright, binary, tables, char, where)
     items: list[tuple[int, Block]] = [(t.box[1], b) for t, b in zip(tables, table_blocks, strict=True)]
-    lines = _lines_outside(upright, tables)
+    lines = _lines_outside(upright, binary, tables, char)
     for n, line in enumerate(lines, start=1):
         items.append((line.box[1], TextLine(line.text, None, f"{where} line {n}")))
     items.sort(key=lambda item: item[0])

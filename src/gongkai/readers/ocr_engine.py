@@ -17,10 +17,15 @@ THREADS = 1
 
 
 class Reading(NamedTuple):
-    """What the recogniser read in one strip of text, and how sure it is (mean character probability)."""
+    """What the recogniser read in one strip of text, and how sure it is (mean character probability).
+
+    ``alternatives``: for a strip read over number characters, the readings with one unsure digit
+    replaced by the digit the model ranked next (see :func:`_alternatives`).
+    """
 
     text: str
     confidence: float
+    alternatives: tuple[str, ...] = ()
 
 
 class Found(NamedTuple):
@@ -63,6 +68,44 @@ def _decode(probs: np.ndarray, allowed: np.ndarray | None, characters: list[str]
     return Reading("".join(chars), float(np.mean(confidences)) if confidences else 0.0)
 
 
+UNSURE_DIGIT = 0.9  # a digit the model gave less than this probability has an alternative reading
+RUNNER_UP = 0.02  # … when the digit it ranked next got at least this probability
+MAX_ALTERNATIVES = 4
+
+
+def _alternatives(probs: np.ndarray, allowed: np.ndarray, characters: list[str]) -> tuple[str, ...]:
+    """The readings of a number strip with one unsure digit replaced by the model's runner-up digit.
+
+    Greedy decoding over number characters; at each emitted digit whose probability is below
+    UNSURE_DIGIT, the best other digit (at least RUNNER_UP) gives one alternative. At most
+    MAX_ALTERNATIVES, most probable first; none when the strip holds anything but digits.
+    """
+    scores = np.where(allowed, probs, -1.0)
+    best = scores.argmax(axis=1)
+    chars: list[str] = []
+    options: list[tuple[float, int, str]] = []  # (runner-up probability, position in the text, digit)
+    previous = -1
+    for t, k in enumerate(best.tolist()):
+        if k != previous and k != 0:
+            if not characters[k].isdigit():
+                return ()
+            if probs[t, k] < UNSURE_DIGIT:
+                row = np.where(allowed, probs[t], -1.0)
+                row[k] = row[0] = -1.0
+                second = int(row.argmax())
+                if characters[second].isdigit() and row[second] >= RUNNER_UP:
+                    options.append((float(row[second]), len(chars), characters[second]))
+            chars.append(characters[k])
+        previous = k
+    options.sort(reverse=True)
+    out = []
+    for _, at, digit in options[:MAX_ALTERNATIVES]:
+        text = "".join(chars[:at]) + digit + "".join(chars[at + 1 :])
+        if text != "".join(chars) and text not in out:
+            out.append(text)
+    return tuple(out)
+
+
 def recognise(strips: list[np.ndarray]) -> list[Reading]:
     """Read each strip (a grey or BGR image holding one line of text), in order.
 
@@ -86,10 +129,15 @@ def recognise(strips: list[np.ndarray]) -> list[Reading]:
         batch = np.stack([rec.resize_norm_img(images[m], widest) for m in members]).astype(np.float32)
         for m, probs in zip(members, rec.session(batch)[0], strict=True):
             reading = _decode(probs, None, characters)
-            if reading.text and set(reading.text) <= NUMERIC | LOOKALIKES and not set(reading.text) <= NUMERIC:
-                reading = _decode(probs, allowed, characters)
+            if reading.text and set(reading.text) <= NUMERIC | LOOKALIKES:
+                if not set(reading.text) <= NUMERIC:
+                    reading = _decode(probs, allowed, characters)
+                reading = reading._replace(alternatives=_alternatives(probs, allowed, characters))
             out[m] = reading
     return out
+
+
+DETECT_MIN_SIDE = 736  # the detector scales an image whose shorter side is below this up to it (RapidOCR's default)
 
 
 def find_text(image: np.ndarray) -> list[Found]:

@@ -62,6 +62,7 @@ def _places(template: FrameTemplate, table: int) -> tuple[np.ndarray, np.ndarray
 
 _VALUE = itemgetter(0)  # CellRecord.value
 _STATUS = itemgetter(2)  # CellRecord.cell_status
+_BY = itemgetter(5)  # CellRecord.inferred_by
 
 
 class _StatusCodes(dict):
@@ -125,6 +126,8 @@ def _fill_from_records(
         values[at, gr, gc] = np.where(numeric, vals, np.nan)
         usable[at, gr, gc] = numeric
         with_cuts = inferred.any(axis=1).tolist()
+        for m, (_, cells) in enumerate(members):  # numbers read by OCR whose digit an identity settled
+            with_cuts[m] = with_cuts[m] or any(map(_BY, cells.records))
     for m, (k, cells) in enumerate(members):
         grid_relied = _relied(cells, pos, k, values.shape, relied) if with_cuts[m] else {}
         for evidence in SET_ASIDE:
@@ -136,10 +139,10 @@ def _fill_from_records(
 def _relied(
     cells: CellTable, pos: np.ndarray, k: int, shape: tuple[int, ...], relied: dict[str, np.ndarray]
 ) -> dict[str, np.ndarray]:
-    """Mark, in the batch's ``relied`` masks, the cells of report ``k`` whose cut some evidence chose."""
+    """Mark, in the batch's ``relied`` masks, the cells of report ``k`` whose cut (or OCR digit) some evidence chose."""
     out: dict[str, np.ndarray] = {}
     for p, record in enumerate(cells.records):
-        if record.cell_status != "inferred" or record.inferred_by in ("", "digits"):
+        if record.cell_status not in ("inferred", "ocr") or record.inferred_by in ("", "digits"):
             continue
         ij = np.nonzero(pos == p)
         for evidence in record.inferred_by.split(";"):

@@ -105,10 +105,19 @@ def _describe(grid: Grid, key: str, terms: Sequence[str], row_wise: bool) -> lis
     return [grid.describe(t, key) for t in terms]
 
 
+def _read_by_ocr(grid: Grid, row: str, col: str) -> bool:
+    ij = grid.index(row, col)
+    p = -1 if ij is None else int(grid.pos[ij])
+    return 0 <= p < len(grid.records) and grid.records[p].cell_status == "ocr"
+
+
 def _not_assessable(where: str, grid: Grid, key: str, bad_terms: Sequence[str], row_wise: bool) -> str:
     """Why a slice is not assessable: cells that are not numbers, or cells whose cut the identity chose."""
     cells = [(key, t) if row_wise else (t, key) for t in bad_terms]
     cut = sum(grid.cell_status(r, c) == "inferred" for r, c in cells) if grid.relied else 0
+    read = sum(_read_by_ocr(grid, r, c) for r, c in cells) if grid.relied else 0
+    if read:  # a number read by OCR is only ever set aside when this identity settled its digit
+        return f"{where}: {read} cell(s) whose OCR reading this identity settled, identity not assessable"
     if cut == 0:
         return f"{where}: {len(cells)} cell(s) not a number, identity not assessable"
     other = f" and {len(cells) - cut} cell(s) not a number" if cut < len(cells) else ""
