@@ -21,6 +21,7 @@ from pathlib import Path
 
 from gongkai.datafiles import package_csv
 from gongkai.synthetic import SyntheticTables, TruthCell, format_for_year, narrative, random_tables, render
+from gongkai.templates.identities import group_keys
 
 PLANTED_ISSUER = "高平市人民政府办公室"
 PLANTED_YEAR = 2022
@@ -28,14 +29,7 @@ PLANTED_CELL = ("granted", "natural_person")
 PLANTED_DELTA = 7
 DASH_ISSUER = "稷山县人民政府"
 
-_APPLICANTS = (
-    "natural_person",
-    "commercial_enterprise",
-    "research_institution",
-    "social_welfare_organization",
-    "legal_service_organization",
-    "other_organization",
-)
+_APPLICANTS = group_keys("applicants")  # the six applicant columns of table 3
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,9 @@ import pandas as pd
 
 from gongkai.analysis.data import Tables
 from gongkai.datafiles import package_csv
+from gongkai.templates.identities import group_keys
 
-APPLICANTS = (
-    "natural_person",
-    "commercial_enterprise",
-    "research_institution",
-    "social_welfare_organization",
-    "legal_service_organization",
-    "other_organization",
-)
+APPLICANTS = group_keys("applicants")  # the six applicant columns of table 3
 OUTCOME_GROUPS = ("granted", "partially_granted", "denied", "unavailable", "rejected", "other")
 PROCEEDINGS = ("administrative_review", "litigation_direct", "litigation_after_review")
 _NUMERIC = ("number", "inferred", "corrected", "ocr")

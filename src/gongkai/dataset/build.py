@@ -62,7 +62,7 @@ from gongkai.review.inputs import Correction
 from gongkai.review.reviews import attach_reviews
 from gongkai.rules.grids import ReportGrids
 from gongkai.rules.results import Collector
-from gongkai.rules.series import SeriesAssignment, assign_series, manifest_overrides
+from gongkai.rules.series import SeriesAssignment, assign_series, manifest_overrides, record_links
 from gongkai.rules.subject import Subject
 from gongkai.staging import folder_lock, staged_folder
 
@@ -458,14 +458,7 @@ class _Builder:
         sids = assignment.ids
         by_series = self.by_series()
         links = Collector()
-        for link in assignment.links:
-            links.result(
-                link.report_ids[0],
-                f"series.{link.kind}",
-                "fail",
-                message=link.message(),
-                evidence=f"reports of {link.issuer}: {', '.join(link.report_ids)}",
-            )
+        record_links(assignment.links, links)
         link_findings = self.reviewed(links.frames()[0], [])
         self.sink.append("findings", link_findings)
         self.summary.add_findings(link_findings)

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from gongkai.regions import overrides_from_manifest, regions_frame
 from gongkai.report import Report
 from gongkai.rules.series import assign_series, manifest_overrides
+
+
+def region_row(hit: Mapping[str, str] | pd.Series) -> dict[str, str]:
+    """The region columns of a report from its issuer's row of :func:`gongkai.regions.regions_frame`."""
+    return {
+        "province": hit["province"],
+        "city": hit["city"],
+        "county": hit["county"],
+        "division_code": hit["division_code"],
+        "region_level": hit["level"],
+        "region_note": hit["note"],
+    }
 
 REGION_COLUMNS = ["province", "city", "county", "division_code", "region_level", "region_note"]
 
@@ -26,14 +40,7 @@ def region_columns(reports: list[Report], manifest: pd.DataFrame) -> pd.DataFram
                 rows[r.report_id] = {"region_note": "no issuer to resolve"}
                 continue
             hit = frame.loc[r.issuer]
-            rows[r.report_id] = {
-                "province": hit["province"],
-                "city": hit["city"],
-                "county": hit["county"],
-                "division_code": hit["division_code"],
-                "region_level": hit["level"],
-                "region_note": hit["note"],
-            }
+            rows[r.report_id] = region_row(hit)
     out = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=REGION_COLUMNS)
     return out.astype("string")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from gongkai.dataset.enrich import REGION_COLUMNS
+from gongkai.dataset.enrich import REGION_COLUMNS, region_row
 from gongkai.regions import regions_frame
 from gongkai.report import Report
 
@@ -48,14 +48,7 @@ class RegionMemo:
         for year, issuers in by_year.items():
             frame = regions_frame(list(dict.fromkeys(issuers)), self.overrides, year=year)
             for hit in frame.to_dict("records"):
-                self.rows[self._key(hit["issuer"], year)] = {
-                    "province": hit["province"],
-                    "city": hit["city"],
-                    "county": hit["county"],
-                    "division_code": hit["division_code"],
-                    "region_level": hit["level"],
-                    "region_note": hit["note"],
-                }
+                self.rows[self._key(hit["issuer"], year)] = region_row(hit)
             self.changed = True
         rows = {r.report_id: self.rows[self._key(r.issuer, r.year)] if r.issuer else _NO_ISSUER for r in reports}
         out = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=REGION_COLUMNS)

@@ -27,7 +27,14 @@ from gongkai.rules.identities import evaluate_identities
 from gongkai.rules.narrative import Judged, judge_narrative
 from gongkai.rules.results import Collector
 from gongkai.rules.sanity import check_blank_tables, check_negative, numbers_present
-from gongkai.rules.series import assign_series, index_series, manifest_overrides, normalise_issuer, series_links
+from gongkai.rules.series import (
+    assign_series,
+    index_series,
+    manifest_overrides,
+    normalise_issuer,
+    record_links,
+    series_links,
+)
 from gongkai.rules.subject import Subject
 
 __all__ = [
@@ -95,14 +102,7 @@ def audit_all(reports: Iterable[Report], manifest: pd.DataFrame | str | Path | N
         out.findings.extend(negative_findings[k])
         check_blank_tables(s.grids, r.report_id, out, has_number[k])
         judged.append(judge_narrative(s, r.sections or {}, out))
-    for link in assignment.links:
-        out.result(
-            link.report_ids[0],
-            f"series.{link.kind}",
-            "fail",
-            message=link.message(),
-            evidence=f"reports of {link.issuer}: {', '.join(link.report_ids)}",
-        )
+    record_links(assignment.links, out)
     for s, claims in zip(subjects, judged, strict=True):
         for rule in SERIES_RULES:
             rule(s, out)

@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from gongkai.report import Report
+from gongkai.rules.results import Collector
 
 _DROP = re.compile(r"[\s\u3000·•()（）【】\[\]“”\"'《》]")
 _SUFFIX = re.compile(r"(?:办公室|办公厅)$")
@@ -290,3 +291,15 @@ def index_series(
         if sid is not None and r.year is not None:
             out.setdefault((sid, int(r.year)), r)
     return out
+
+
+def record_links(links: Iterable[SeriesLink], out: Collector) -> None:
+    """Each link (``series.link``, info) and each broken series (``series.broken``) as a finding of ``out``."""
+    for link in links:
+        out.result(
+            link.report_ids[0],
+            f"series.{link.kind}",
+            "fail",
+            message=link.message(),
+            evidence=f"reports of {link.issuer}: {', '.join(link.report_ids)}",
+        )
