@@ -15,6 +15,7 @@ settle it (either could be the misread).
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 
 from gongkai.celltable import CellTable
 from gongkai.readers.ocr_ref import LOW_CONFIDENCE, ocr_alternatives, ocr_confidence
@@ -26,6 +27,7 @@ SECTIONS = {3: "三", 4: "四"}
 NUMERIC = ("number", "ocr", "inferred", "corrected")
 
 Key = tuple[str, str]
+_STATUS = attrgetter("cell_status")
 
 
 def _over(ident: Identity, fmt: str, cell: Key) -> str | None:
@@ -49,7 +51,9 @@ def _fits(checks: list[tuple[Identity, str]], fmt: str, value: Callable[[str, st
 
 def settle_ocr(cells: CellTable, table: int, fmt: str, issues: list[ParseIssue]) -> CellTable:
     """``cells`` with every unsure OCR cell that the identities settle set to the one reading that fits."""
-    if table not in AXES or not any(r.cell_status == "ocr" and "alternatives" in r.source_ref for r in cells.records):
+    if table not in AXES or "ocr" not in map(_STATUS, cells.records):  # a table read without OCR: nothing to settle
+        return cells
+    if not any(r.cell_status == "ocr" and "alternatives" in r.source_ref for r in cells.records):
         return cells
     names = dict(zip(cells.template.key_names, cells.template.key_values, strict=True))
     keys: list[Key] = list(zip(*(names[a] for a in AXES[table]), strict=True))

@@ -14,7 +14,7 @@ from gongkai.parse.metadata import read_metadata
 from gongkai.parse.ocr_settle import settle_ocr
 from gongkai.parse.recover import NO_EVIDENCE, Evidence
 from gongkai.parse.runtogether import explode, looks_run_together
-from gongkai.parse.sections import Section, second_report_start, split_sections
+from gongkai.parse.sections import Section, split_sections
 from gongkai.parse.stated import stated_table2
 from gongkai.parse.table2 import parse_table2
 from gongkai.parse.table3 import parse_table3
@@ -121,11 +121,12 @@ def parse_document(doc: SourceDocument, report_id: str, previous: Report | None 
         issues.append(
             ParseIssue("info", "file", "table cells run together (crawled text): cells recovered by arithmetic")
         )
-    section_list, notes = split_sections(doc.blocks)
+    split = split_sections(doc.blocks)
+    section_list, notes = split.sections, split.notes
     issues += [
         ParseIssue("error" if k in TABLE_SECTIONS else "warning", k, n) for n, k in ((n, n.split()[1]) for n in notes)
     ]
-    if (restart := second_report_start(section_list)) is not None:
+    if (restart := split.second_report) is not None:
         issues.append(
             ParseIssue(
                 "error",

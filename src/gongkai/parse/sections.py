@@ -42,11 +42,26 @@ def heading_key(text: str) -> str | None:
     return numeral if any(p in s for p in phrases) else None
 
 
-def split_sections(blocks: list[Block]) -> tuple[list[Section], list[str]]:
-    """Split blocks at headings taken in order 一 → 六; returns sections and notes on missing ones."""
+@dataclass
+class SectionSplit:
+    """The sections of a report, notes on missing headings, and where a second report starts (if one does)."""
+
+    sections: list[Section]
+    notes: list[str]
+    second_report: TextLine | None  # a heading 一、… after section 二 or later
+
+
+def split_sections(blocks: list[Block]) -> SectionSplit:
+    """Split blocks at headings taken in order 一 → 六.
+
+    Headings are taken in order only, so a second report in the same file (a heading 一 after section 二
+    or later) would otherwise be read silently as the text of the first one's last section: its heading is
+    returned as ``second_report``.
+    """
     sections = [Section(PREAMBLE, None, [])]
     add = sections[-1].blocks.append
     expected = 0
+    second_report: TextLine | None = None
     for block in blocks:
         # _may_be_heading, inline: this runs for every line
         if isinstance(block, TextLine) and (
@@ -58,21 +73,9 @@ def split_sections(blocks: list[Block]) -> tuple[list[Section], list[str]]:
                 add = sections[-1].blocks.append
                 expected = SECTION_NUMERALS.index(key) + 1
                 continue
+            if key == "一" and expected >= 2 and second_report is None:
+                second_report = block
         add(block)
     found = {s.key for s in sections}
     notes = [f"section {k} heading not found" for k in SECTION_NUMERALS if k not in found]
-    return sections, notes
-
-
-def second_report_start(sections: list[Section]) -> TextLine | None:
-    """The heading 一、… of a second report in the same file (a heading 一 after section 二 or later), if any.
-
-    :func:`split_sections` takes headings in order only, so a second report's sections would otherwise be
-    read silently as the text of the first one's last section.
-    """
-    for section in sections:
-        if section.key in SECTION_NUMERALS[1:]:
-            for block in section.blocks:
-                if isinstance(block, TextLine) and _may_be_heading(block.text) and heading_key(block.text) == "一":
-                    return block
-    return None
+    return SectionSplit(sections, notes, second_report)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 
-from gongkai.readers.base import Cell, SourceDocument, TableBlock, TextLine
+from gongkai.readers.base import Block, Cell, SourceDocument, TextLine
 
 # Planes 0 and 1 and the tag block hold every Cf character (checked for Unicode 15); a fifth of the scan.
 _CODE_POINTS = [*range(0x20000), *range(0xE0000, 0xE1000)]
@@ -39,11 +40,20 @@ INVISIBLE = re.compile(
 _MAX_PLACES = 5  # places named in the note; the count covers all
 
 
+def _texts(blocks: list[Block]) -> Iterator[str]:
+    """The text of every line and table cell, in order."""
+    for block in blocks:
+        if isinstance(block, TextLine):
+            yield block.text
+        else:
+            for row in block.rows:
+                for cell in row:
+                    yield cell.text
+
+
 def strip_invisible(doc: SourceDocument) -> None:
     """Remove invisible characters from every line and cell of ``doc`` in place, with one note saying so."""
-    texts = [b.text for b in doc.blocks if isinstance(b, TextLine)]
-    texts += [cell.text for b in doc.blocks if isinstance(b, TableBlock) for row in b.rows for cell in row]
-    if not INVISIBLE.search("\n".join(texts)):
+    if not INVISIBLE.search("\n".join(_texts(doc.blocks))):
         return
     found: Counter[str] = Counter()
     places: list[str] = []
