@@ -20,6 +20,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from pandas.api.types import pandas_dtype
 
 from gongkai.datafiles import package_csv
 
@@ -189,10 +190,14 @@ def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def _cast(s: pd.Series, col: Column) -> pd.Series:
+    if s.dtype == _pandas_dtype(col.dtype):  # already of the declared type: nothing to convert
+        return s.round(DECIMALS) if col.type == "number" else s
     where = f"{col.table}.{col.name}"
     if isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype(object).where(s.notna(), None)
     if col.type == "string":
+        if isinstance(s.dtype, pd.StringDtype):  # pandas' default ``str``: only the missing marker changes
+            return s.astype(col.dtype)
         return s.astype(object).where(s.notna(), None).astype("string")
     if col.type == "date":
         text = s.astype(object).where(s.notna() & (s.astype(str) != ""), None)
@@ -201,17 +206,25 @@ def _cast(s: pd.Series, col: Column) -> pd.Series:
         if bad.any():
             raise SchemaError(f"{where}: not a date: {sorted(set(map(str, text[bad])))[:5]}")
         return parsed.astype(col.dtype)
-    numbers = pd.to_numeric(s.astype(object).where(s.notna() & (s.astype(str) != ""), None), errors="coerce")
-    bad = s.notna() & (s.astype(str) != "") & numbers.isna()
-    if bad.any():
-        raise SchemaError(f"{where}: not a number: {sorted(set(map(str, s[bad])))[:5]}")
-    numbers = numbers.astype("float64")
+    if s.dtype.kind in "iuf":  # numbers already (numpy or nullable): missing becomes NaN
+        numbers = s.astype("float64")
+    else:
+        numbers = pd.to_numeric(s.astype(object).where(s.notna() & (s.astype(str) != ""), None), errors="coerce")
+        bad = s.notna() & (s.astype(str) != "") & numbers.isna()
+        if bad.any():
+            raise SchemaError(f"{where}: not a number: {sorted(set(map(str, s[bad])))[:5]}")
+        numbers = numbers.astype("float64")
     if col.type == "integer":
         frac = numbers.notna() & (numbers != np.round(numbers))
         if frac.any():
             raise SchemaError(f"{where}: not a whole number: {sorted(set(numbers[frac]))[:5]}")
         return numbers.astype("Int64")
     return numbers.round(DECIMALS)
+
+
+@cache
+def _pandas_dtype(name: str) -> object:
+    return pandas_dtype(name)
 
 
 def arrow_schema(name: str) -> pa.Schema:
