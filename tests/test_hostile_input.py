@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from gongkai import read_report
 from gongkai.readers import read_source
 from gongkai.readers.base import MAX_GRID_CELLS, MAX_SPAN, TableBlock
+from gongkai.readers.invisible import FORMAT_CHARACTERS, INVISIBLE, has_invisible
 from gongkai.synthetic import random_tables, render
 
 from conftest import FIXTURES, RAW
@@ -131,6 +132,29 @@ def test_invisible_character_in_a_text_line_is_stripped_and_noted(tmp_path):
     assert [m for m in (i.message for i in report.issues) if "invisible" in m] == [
         f"1 invisible character removed (U+200B ZERO WIDTH SPACE) at line {i + 1}"
     ]
+
+
+_FORMAT_CHARS = [chr(c) for c in FORMAT_CHARACTERS]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.characters(),  # any code point, astral and lone surrogates included
+            st.sampled_from(_FORMAT_CHARS),
+            st.sampled_from("平潭0123456789\t\n\u3000"),
+        ),
+        max_size=40,
+    )
+)
+def test_the_quick_search_finds_what_the_whole_class_finds(chars):
+    text = "".join(chars)
+    assert has_invisible(text) == (INVISIBLE.search(text) is not None)
+
+
+def test_a_tag_character_beyond_the_bmp_is_found_beside_chinese_text():
+    assert has_invisible("予以公开\U000e0041 12") and not has_invisible("予以公开 12\U00020000")
 
 
 def test_two_reports_in_one_file_are_reported(tmp_path):

@@ -28,15 +28,36 @@ def _ranges(points: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-# As ranges (a-b), not 163 single characters: the class is then tested by range, 8 times faster to search.
-INVISIBLE = re.compile(
-    "["
-    + "".join(
-        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-        for a, b in _ranges([c for c in _CODE_POINTS if unicodedata.category(chr(c)) == "Cf"])
+FORMAT_CHARACTERS = [c for c in _CODE_POINTS if unicodedata.category(chr(c)) == "Cf"]
+
+
+def _char_class(points: list[int]) -> str:
+    """A regex class of ``points``, as ranges (a-b) rather than single characters: tested by range, far quicker."""
+    return (
+        "["
+        + "".join(
+            re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _ranges(points)
+        )
+        + "]"
     )
-    + "]"
-)
+
+
+INVISIBLE = re.compile(_char_class(FORMAT_CHARACTERS))
+# The search over a whole document, split in two: a class of characters of the Basic Multilingual Plane alone is
+# searched about 2.5 times faster, and the few format characters beyond it (tags, musical symbols) are only looked
+# for in a text that has characters beyond it at all.
+_INVISIBLE_BMP = re.compile(_char_class([c for c in FORMAT_CHARACTERS if c <= 0xFFFF]))
+_INVISIBLE_ASTRAL = re.compile(_char_class([c for c in FORMAT_CHARACTERS if c > 0xFFFF]))
+
+
+def has_invisible(text: str) -> bool:
+    """Whether ``text`` holds a format character (the same answer as ``INVISIBLE.search``, quicker)."""
+    if _INVISIBLE_BMP.search(text):
+        return True
+    beyond_bmp = len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)  # a pair for each such character
+    return beyond_bmp and _INVISIBLE_ASTRAL.search(text) is not None
+
+
 _MAX_PLACES = 5  # places named in the note; the count covers all
 
 
@@ -53,7 +74,7 @@ def _texts(blocks: list[Block]) -> Iterator[str]:
 
 def strip_invisible(doc: SourceDocument) -> None:
     """Remove invisible characters from every line and cell of ``doc`` in place, with one note saying so."""
-    if not INVISIBLE.search("\n".join(_texts(doc.blocks))):
+    if not has_invisible("\n".join(_texts(doc.blocks))):
         return
     found: Counter[str] = Counter()
     places: list[str] = []
