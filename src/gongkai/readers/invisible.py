@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
 
-from gongkai.readers.base import Block, Cell, SourceDocument, TextLine
+from gongkai.readers.base import Cell, SourceDocument, TableBlock, TextLine
 
 # Planes 0 and 1 and the tag block hold every Cf character (checked for Unicode 15); a fifth of the scan.
 _CODE_POINTS = [*range(0x20000), *range(0xE0000, 0xE1000)]
@@ -61,20 +60,14 @@ def has_invisible(text: str) -> bool:
 _MAX_PLACES = 5  # places named in the note; the count covers all
 
 
-def _texts(blocks: list[Block]) -> Iterator[str]:
-    """The text of every line and table cell, in order."""
-    for block in blocks:
-        if isinstance(block, TextLine):
-            yield block.text
-        else:
-            for row in block.rows:
-                for cell in row:
-                    yield cell.text
+def _table_text(block: TableBlock) -> str:
+    """A table's cell texts, one per line."""
+    return "\n".join([cell.text for row in block.rows for cell in row])
 
 
 def strip_invisible(doc: SourceDocument) -> None:
     """Remove invisible characters from every line and cell of ``doc`` in place, with one note saying so."""
-    if not has_invisible("\n".join(_texts(doc.blocks))):
+    if not has_invisible("\n".join([b.text if isinstance(b, TextLine) else _table_text(b) for b in doc.blocks])):
         return
     found: Counter[str] = Counter()
     places: list[str] = []
