@@ -212,3 +212,20 @@ def test_factory_reports_are_consistent():
             (t3.loc["new_received"] + t3.loc["carried_over"]).to_numpy(),
             (t3.loc["total_processed"] + t3.loc["carried_forward"]).to_numpy(),
         )
+
+
+def test_an_empty_batch_gives_empty_tables_with_their_columns():
+    result = audit_all([])
+    assert [len(df) for df in (result.findings, result.claims, result.checks)] == [0, 0, 0]
+    assert list(result.findings.columns)[:4] == ["report_id", "rule", "severity", "status"]
+    assert result.findings["table"].dtype == "Int64" and result.claims["offset"].dtype == "int64"
+
+
+def test_the_tables_of_an_audit_have_the_dtypes_of_their_row_types():
+    report = make_report(fmt="2021")
+    set_cell(report, 3, "new_received", "natural_person", 999)
+    result = audit_all([report])
+    findings, checks = result.findings, result.checks
+    assert len(findings) and findings["rule"].dtype == "str" and findings["expected"].dtype == "float64"
+    assert checks["n_pass"].dtype == "int64" and set(checks["report_id"]) == {report.report_id}
+    assert checks.groupby("rule")["n_fail"].sum()["t3.row_total"] >= 1

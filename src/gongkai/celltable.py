@@ -46,7 +46,7 @@ class CellRecord(NamedTuple):
 MISSING = CellRecord(None, "", "missing", None)
 
 
-def _strings(values: list[str]) -> ExtensionArray:
+def string_array(values: list[str]) -> ExtensionArray:
     """A text column with the dtype ``STRING``.
 
     With Arrow-backed strings the Arrow array is built directly and wrapped
@@ -88,11 +88,11 @@ def _cell_arrays(records: Sequence[CellRecord], integer: bool) -> list:
     line_data, line_mask = _nullable(lines)
     return [
         value,
-        _strings(raws),
-        _strings(statuses),
+        string_array(raws),
+        string_array(statuses),
         pd.arrays.IntegerArray(line_data.astype(np.int64), line_mask),
-        _strings(refs),
-        _strings([b or None for b in by]),  # missing unless the cell was cut from run-together digits
+        string_array(refs),
+        string_array([b or None for b in by]),  # missing unless the cell was cut from run-together digits
     ]
 
 
@@ -216,5 +216,5 @@ def batch_frame(tables: Sequence[tuple[str, CellTable]]) -> pd.DataFrame:
         for column, values in zip(keys, table.template.key_values, strict=True):
             column.extend(values)
         records.extend(table.records)
-    arrays = [_strings(report_ids), *(_strings(k) for k in keys), *_cell_arrays(records, first.integer)]
+    arrays = [string_array(report_ids), *(string_array(k) for k in keys), *_cell_arrays(records, first.integer)]
     return _assemble(arrays, pd.Index(["report_id", *first.key_names, *CELL_COLUMNS]))

@@ -38,11 +38,17 @@ def _iso(text: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
+def _has_colon(text: str) -> bool:
+    return ":" in text or "：" in text
+
+
 def key_values(lines: list[TextLine], limit: int = 40) -> dict[str, str]:
     """``发布机构: X`` style pairs from the first lines (several pairs may share a line)."""
     out: dict[str, str] = {}
     for ln in lines[:limit]:
-        text = ln.cell.text.replace("|", " ")
+        if not _has_colon(ln.text):
+            continue  # a pair needs its colon
+        text = ln.text.replace("|", " ")
         for key, value in _PAIR.findall(text):
             value = value.strip()
             if value and key not in out:
@@ -55,10 +61,10 @@ def find_title(lines: list[TextLine], page: dict[str, str]) -> str | None:
     is left of a title wrapped after its year (``年度报告`` alone), borrows the line above."""
     previous = ""
     for ln in lines[:60]:
-        text = ln.cell.text.strip()
+        text = ln.text.strip()
         if not text:
             continue
-        pairs = _PAIR.findall(text.replace("|", " "))
+        pairs = _PAIR.findall(text.replace("|", " ")) if _has_colon(text) else []
         candidate = dict(pairs).get("标题", text) if pairs else text
         if TITLE_WORD in candidate and len(_clean(candidate)) <= 60 and "。" not in candidate:
             title = _clean(candidate)

@@ -48,7 +48,7 @@ def evaluate_identities(batch: GridBatch, report_ids: Sequence[str], out: Collec
         for k, g in enumerate(batch.reports):
             by_fmt.setdefault(table, {}).setdefault(g.table_format(table), []).append(k)
     for ident in identities():
-        for fmt, members in by_fmt[ident.table].items():
+        for fmt, members in by_fmt.get(ident.table, {}).items():
             _evaluate(ident, fmt, members, batch, report_ids, out, found)
     return found
 

@@ -6,10 +6,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import NamedTuple
+from typing import NamedTuple, get_type_hints
 
+import numpy as np
 import pandas as pd
 
+from gongkai.celltable import string_array
 from gongkai.rules.catalog import rules, severity
 
 
@@ -137,16 +139,55 @@ class Collector:
         self.claims.append(row)
 
     def frames(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-        findings = pd.DataFrame(self.findings, columns=FINDING_COLUMNS)
-        findings["table"] = findings["table"].astype("Int64")
-        for c in ("expected", "actual", "difference"):
-            findings[c] = findings[c].astype("float64")
-        claims = pd.DataFrame(self.claims, columns=CLAIM_COLUMNS)
-        claims["matched_table"] = claims["matched_table"].astype("Int64")
-        claims["offset"] = claims["offset"].astype("int64")
-        for c in ("value", "table_value"):
-            claims[c] = claims[c].astype("float64")
+        findings = rows_frame(self.findings, Finding)
+        claims = rows_frame(self.claims, ClaimRow)
         ids = list(dict.fromkeys(self.report_ids))
-        rows = [(rid, rule, *self.counts.get((rid, rule), (0, 0, 0))) for rid in ids for rule in rules()]
-        checks = pd.DataFrame(rows, columns=CHECK_COLUMNS)
+        names = list(rules())
+        if not ids:
+            return findings, claims, pd.DataFrame([], columns=CHECK_COLUMNS)
+        zero = (0, 0, 0)
+        counts = np.array([self.counts.get((rid, rule), zero) for rid in ids for rule in names], dtype=np.int64)
+        counts = counts.reshape(len(ids) * len(names), 3)
+        checks = pd.DataFrame(
+            {
+                "report_id": string_array([rid for rid in ids for _ in names]),
+                "rule": string_array(names * len(ids)),
+                "n_pass": counts[:, 0],
+                "n_fail": counts[:, 1],
+                "n_not_assessable": counts[:, 2],
+            },
+            columns=CHECK_COLUMNS,
+        )
         return findings, claims, checks
+
+
+def rows_frame(rows: list[tuple], row_type: type[tuple]) -> pd.DataFrame:
+    """Rows of a named tuple type as a frame, each column built at once with the dtype its annotation gives:
+    text (``str``), ``float64`` (``float | None``), ``Int64`` (``int | None``), ``int64`` (``int``).
+
+    A text column with no text at all stays ``object``, as pandas leaves it.
+    """
+    columns = list(row_type._fields)
+    kinds = _column_kinds(row_type)
+    if not rows:
+        return pd.DataFrame({c: _empty(kinds[c]) for c in columns}, columns=columns)
+    data = {}
+    for name, values in zip(columns, zip(*rows, strict=True), strict=True):
+        kind = kinds[name]
+        if kind == "text":
+            data[name] = np.array(values, dtype=object) if all(v is None for v in values) else string_array(values)
+        elif kind == "Int64":
+            data[name] = pd.array(values, dtype="Int64")
+        else:
+            data[name] = np.array(values, dtype=kind)  # None becomes NaN in float64
+    return pd.DataFrame(data, columns=columns)
+
+
+@cache
+def _column_kinds(row_type: type[tuple]) -> dict[str, str]:
+    kinds = {str: "text", str | None: "text", float | None: "float64", int | None: "Int64", int: "int64"}
+    return {name: kinds[hint] for name, hint in get_type_hints(row_type).items()}
+
+
+def _empty(kind: str) -> pd.Series:
+    return pd.Series([], dtype=object if kind == "text" else kind)
