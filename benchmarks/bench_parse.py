@@ -24,8 +24,8 @@ from pathlib import Path
 from corpus import TEXT_LAYOUTS, group_of, write_corpus
 
 from gongkai import read_report
-from gongkai.dataset.build import spare_collector
 from gongkai.dataset.tables import all_tables
+from gongkai.gc_spare import spare_collector
 from gongkai.rules import audit_all
 from gongkai.synthetic import LAYOUTS
 
@@ -68,7 +68,7 @@ def timed(fn: Callable[[], object], count: int) -> Timing:
     return best
 
 
-KEEP_GC = False  # --keep-gc: parse without gongkai.dataset.build.spare_collector
+KEEP_GC = False  # --keep-gc: parse without gongkai.gc_spare.spare_collector
 WITH_TABLES = False  # --tables: also time parse + audit + the batch's tidy tables
 
 

@@ -229,3 +229,12 @@ def test_the_tables_of_an_audit_have_the_dtypes_of_their_row_types():
     assert len(findings) and findings["rule"].dtype == "str" and findings["expected"].dtype == "float64"
     assert checks["n_pass"].dtype == "int64" and set(checks["report_id"]) == {report.report_id}
     assert checks.groupby("rule")["n_fail"].sum()["t3.row_total"] >= 1
+
+
+def test_the_audit_hands_its_reports_back_to_the_collector():
+    import gc
+
+    reports = [make_report(f"r{k}", fmt="2021", seed=k) for k in range(3)]
+    before = gc.get_freeze_count()
+    audit_all(reports)
+    assert gc.get_freeze_count() == before == 0  # spared while it ran, not after

@@ -19,7 +19,6 @@ unchanged files come from the parse cache (:mod:`gongkai.dataset.cache`).
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 import json
 import os
@@ -27,7 +26,6 @@ import pickle
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -86,21 +84,6 @@ def input_files(raw_dir: Path) -> list[Path]:
         and p.relative_to(raw_dir).as_posix() not in JUDGEMENT_FILES
         and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
     )
-
-
-@contextmanager
-def spare_collector() -> Iterator[Callable[[], None]]:
-    """A batch optimisation for code that keeps many parsed reports: yields a function to call after each.
-
-    The cyclic garbage collector otherwise walks every report already parsed (its frames, cells,
-    issues) again and again. ``gc.freeze()`` moves them out of its reach; everything is handed back
-    to the collector at the end (``gc.unfreeze()``), even on an error. (The build itself keeps no more
-    than a chunk of reports and does not need it.)
-    """
-    try:
-        yield gc.freeze
-    finally:
-        gc.unfreeze()
 
 
 @dataclass

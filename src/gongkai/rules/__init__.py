@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from gongkai.gc_spare import spare_collector
 from gongkai.report import Report
 from gongkai.rules.catalog import Rule, rules
 from gongkai.rules.crossyear import SERIES_RULES, judge_yoy
@@ -76,6 +77,11 @@ class AuditResult:
 def audit_all(reports: Iterable[Report], manifest: pd.DataFrame | str | Path | None = None) -> AuditResult:
     """Audit reports: every rule on every report, cross-year rules within each issuer's series."""
     reports = list(reports)
+    with spare_collector():  # the batch's reports are input: no full collection walks them mid-audit
+        return _audit(reports, manifest)
+
+
+def _audit(reports: list[Report], manifest: pd.DataFrame | str | Path | None) -> AuditResult:
     out = Collector()
     ids = [r.report_id for r in reports]
     batch = batch_grids(reports)
