@@ -1,9 +1,10 @@
 """Time `gongkai audit --all` on a generated corpus of many regions, with 1 and with 2 jobs.
 
-    python benchmarks/bench_render.py [--provinces 4] [--jobs 1 2]
+    python benchmarks/bench_render.py [--provinces 4] [--cities 3] [--counties 3] [--jobs 1 2]
 
-The 5 sample issuers plus the issuers of 4 provinces (each 3 real prefectures of 3 counties),
-generated and built with `gongkai build`. Prints seconds in total and per region notebook (amortised),
+The 5 sample issuers plus the issuers of 4 provinces (each 3 real prefectures of 3 counties; at most the
+26 provinces that have that many prefectures), generated and built with `gongkai build`. About 1,000
+regions: ``--provinces 77 --cities 9 --counties 4``. Prints seconds in total and per region notebook (amortised),
 wall and CPU of the process tree. ``--sample K`` renders only K regions spread evenly over the generated
 ones (each notebook still reads the whole corpus), to measure the per-notebook cost at a scale too large
 to render in full; by default every region is rendered. Also printed: the peak memory of the process tree
@@ -14,6 +15,7 @@ rendered region pages (files and bytes under the output folder).
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import resource
 import sys
@@ -76,11 +78,15 @@ def _size(folder: Path) -> tuple[int, int, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--provinces", type=int, default=4, help="extra provinces (13 regions each)")
+    parser.add_argument("--provinces", type=int, default=4, help="extra provinces (13 regions each by default)")
+    parser.add_argument("--cities", type=int, default=3, help="prefectures per extra province")
+    parser.add_argument("--counties", type=int, default=3, help="counties per prefecture")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--sample", type=int, default=0, help="render only this many regions, evenly spread")
     args = parser.parse_args()
+    # write_raw reads extra_issuers from the module: the prefectures and counties per province set here
+    sample.extra_issuers = functools.partial(sample.extra_issuers, cities=args.cities, counties=args.counties)
     with tempfile.TemporaryDirectory(prefix="bench_render_") as tmp:
         root = Path(tmp)
         processed = sample.build_sample(root, extra_provinces=args.provinces)
