@@ -51,9 +51,11 @@ def _fits(checks: list[tuple[Identity, str]], fmt: str, value: Callable[[str, st
 
 def settle_ocr(cells: CellTable, table: int, fmt: str, issues: list[ParseIssue]) -> CellTable:
     """``cells`` with every unsure OCR cell that the identities settle set to the one reading that fits."""
-    if table not in AXES or "ocr" not in map(_STATUS, cells.records):  # a table read without OCR: nothing to settle
-        return cells
-    if not any(r.cell_status == "ocr" and "alternatives" in r.source_ref for r in cells.records):
+    if (
+        table not in AXES
+        or "ocr" not in map(_STATUS, cells.records)  # a table read without OCR, told at C speed
+        or not any(r.cell_status == "ocr" and "alternatives" in r.source_ref for r in cells.records)
+    ):
         return cells
     names = dict(zip(cells.template.key_names, cells.template.key_values, strict=True))
     keys: list[Key] = list(zip(*(names[a] for a in AXES[table]), strict=True))
