@@ -42,8 +42,7 @@ def read_source(path: Path) -> SourceDocument:
     if reader is None:
         raise UnreadableSource(f"unsupported file type {path.suffix or '(none)'!r}", sha256=sha256)
     try:
-        with warnings.catch_warnings(record=True) as caught:  # a library's warnings belong to this file
-            warnings.simplefilter("always")
+        with warnings.catch_warnings(record=True, action="always") as caught:  # a library's warnings: this file's
             doc = reader(path, data, sha256)
     except UnreadableSource as exc:
         exc.sha256 = sha256

@@ -61,6 +61,11 @@ class TableBlock:
     spanned: set[tuple[int, int]] = field(default_factory=set)
     absent: set[tuple[int, int]] = field(default_factory=set)
 
+    @property
+    def text(self) -> str:
+        """The cell texts, one per line (a block's ``text``, as a :class:`TextLine` has one)."""
+        return "\n".join([cell.text for row in self.rows for cell in row])
+
 
 Block = TextLine | TableBlock
 

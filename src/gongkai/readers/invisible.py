@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from operator import attrgetter
 
-from gongkai.readers.base import Cell, SourceDocument, TableBlock, TextLine
+from gongkai.readers.base import Cell, SourceDocument, TextLine
 
 # Planes 0 and 1 and the tag block hold every Cf character (checked for Unicode 15); a fifth of the scan.
 _CODE_POINTS = [*range(0x20000), *range(0xE0000, 0xE1000)]
@@ -60,14 +61,12 @@ def has_invisible(text: str) -> bool:
 _MAX_PLACES = 5  # places named in the note; the count covers all
 
 
-def _table_text(block: TableBlock) -> str:
-    """A table's cell texts, one per line."""
-    return "\n".join([cell.text for row in block.rows for cell in row])
+_TEXT = attrgetter("text")  # of a text line or a table block
 
 
 def strip_invisible(doc: SourceDocument) -> None:
     """Remove invisible characters from every line and cell of ``doc`` in place, with one note saying so."""
-    if not has_invisible("\n".join([b.text if isinstance(b, TextLine) else _table_text(b) for b in doc.blocks])):
+    if not has_invisible("\n".join(map(_TEXT, doc.blocks))):
         return
     found: Counter[str] = Counter()
     places: list[str] = []
