@@ -246,13 +246,14 @@ def assign_series(reports: Sequence[Report], overrides: dict[str, str]) -> Serie
             )
             links.append(link("link", series_of[key], n, head, reason))
     heads = [(key, members[0]) for key, members in groups.items() if key not in joined]
-    for a, (key_a, name_a) in enumerate(heads):
-        for key_b, name_b in heads[a + 1 :]:
-            ia, ib = info[name_a], info[name_b]
-            if not ia.code or ia.code != ib.code or not {ia.kind, ib.kind} <= GOVERNMENT_KINDS:
-                continue
-            if group_years(key_a) & group_years(key_b):
-                continue
+    by_division: dict[str, list[int]] = {}  # government-level heads by division: only these can be one series
+    for h, (_, name) in enumerate(heads):
+        if info[name].code and info[name].kind in GOVERNMENT_KINDS:
+            by_division.setdefault(info[name].code, []).append(h)  # type: ignore[arg-type]
+    pairs = sorted((a, b) for same in by_division.values() for x, a in enumerate(same) for b in same[x + 1 :])
+    for a, b in pairs:
+        (key_a, name_a), (key_b, name_b) = heads[a], heads[b]
+        if not group_years(key_a) & group_years(key_b):
             links.append(link("broken", series_of[key_a], name_b, name_a, "two names, one division"))
     ids = tuple(fixed.get(k) or (series_of[info[names[k]].key] if k in names else None) for k in range(len(reports)))
     return SeriesAssignment(ids, tuple(links))
