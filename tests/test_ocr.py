@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gongkai import read_report
-from gongkai.parse.ocr_settle import settle_ocr
+from gongkai.parse.ocr_settle import read_ocr_cells
 from gongkai.readers.base import Cell, TableBlock
 from gongkai.readers.ocr_grid import deskew, find_tables
 from gongkai.readers.ocr_pdf import _join
@@ -215,7 +215,7 @@ def test_an_unsure_digit_the_identities_settle_is_recorded_and_set_aside(picture
     # 221 (granted, natural persons) misread as 227 with low confidence; the model's runner-up gives 221.
     cells = _unsure(picture_report, 3, ("granted", "natural_person"), 227, 0.612, ("221", "327"))
     issues: list = []
-    settled = settle_ocr(cells, 3, picture_report.format_table3, issues)
+    settled = read_ocr_cells(cells, 3, picture_report.format_table3, issues)
     record = settled.records[settled.position(("granted", "natural_person"))]
     assert (record.value, record.raw, record.cell_status) == (221, "227", "ocr")
     rules = set(record.inferred_by.split(";"))
@@ -241,7 +241,7 @@ def test_an_unsure_digit_the_identities_settle_is_recorded_and_set_aside(picture
 def test_a_confident_cell_or_a_rival_unsure_cell_is_never_settled(picture_report) -> None:
     fmt = picture_report.format_table3
     confident = _unsure(picture_report, 3, ("granted", "natural_person"), 227, 0.95, ("221",))
-    assert settle_ocr(confident, 3, fmt, []).records == confident.records
+    assert read_ocr_cells(confident, 3, fmt, []).records == confident.records
     # Another unsure cell in the same failing row (its total, read right but unsure): either could be the
     # misread, so neither is settled.
     one = copy.copy(picture_report)
@@ -249,7 +249,7 @@ def test_a_confident_cell_or_a_rival_unsure_cell_is_never_settled(picture_report
     total = int(picture_report.cell(3, "granted", "total"))
     both = _unsure(one, 3, ("granted", "total"), total, 0.6, (str(total + 1),))
     issues: list = []
-    assert settle_ocr(both, 3, fmt, issues).records == both.records
+    assert read_ocr_cells(both, 3, fmt, issues).records == both.records
     assert any("could be the misread" in i.message for i in issues)
 
 

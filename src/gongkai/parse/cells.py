@@ -7,7 +7,6 @@ from functools import lru_cache, partial
 from gongkai.celltable import MISSING, CellRecord
 from gongkai.parse.align import Slot
 from gongkai.parse.values import read_value
-from gongkai.readers.ocr_ref import ocr_confidence
 from gongkai.report import ParseIssue
 
 # Counts beyond this cannot be stored exactly (float64 / int64): a number this large is a garbled cell.
@@ -59,8 +58,6 @@ def record_row(
         text, line, ref = slot[0]  # slot.cell
         raw = text.strip()
         value, status, note = read(raw)
-        if status == "number" and "OCR" in ref and ocr_confidence(ref) is not None:
-            status = "ocr"  # a number read from an image: checked like one, its confidence in the ref
         if note is not None:
             severity, message = note
             where = f"{name}, {key}" if name else key

@@ -1,6 +1,7 @@
-"""Unsure OCR digits settled by the table's own identities, and recorded as such.
+"""Cells read by OCR: marked as such, and their unsure digits settled by the table's own identities.
 
-A number cell read from an image with low confidence carries, in its ref, the readings with one
+A number read from an image gets ``cell_status`` ``ocr``: checked like any number, its confidence in
+its ref. A number cell read from an image with low confidence carries, in its ref, the readings with one
 unsure digit replaced by the model's runner-up (``readers/ocr_ref.py``). When the reading as read
 makes an identity over the cell fail, and exactly one alternative makes every identity over the cell
 that can be evaluated hold, the cell takes that value: it keeps ``cell_status`` ``ocr`` and its
@@ -27,7 +28,7 @@ SECTIONS = {3: "三", 4: "四"}
 NUMERIC = ("number", "ocr", "inferred", "corrected")
 
 Key = tuple[str, str]
-_STATUS = attrgetter("cell_status")
+_REF = attrgetter("source_ref")
 
 
 def _over(ident: Identity, fmt: str, cell: Key) -> str | None:
@@ -49,14 +50,23 @@ def _fits(checks: list[tuple[Identity, str]], fmt: str, value: Callable[[str, st
     return held or None
 
 
-def settle_ocr(cells: CellTable, table: int, fmt: str, issues: list[ParseIssue]) -> CellTable:
-    """``cells`` with every unsure OCR cell that the identities settle set to the one reading that fits."""
-    if (
-        table not in AXES
-        or "ocr" not in map(_STATUS, cells.records)  # a table read without OCR, told at C speed
-        or not any(r.cell_status == "ocr" and "alternatives" in r.source_ref for r in cells.records)
-    ):
+def read_ocr_cells(cells: CellTable, table: int, fmt: str, issues: list[ParseIssue]) -> CellTable:
+    """``cells`` with every number read from an image marked ``ocr`` (checked like a number, its confidence
+    in its ref), and every unsure one that the identities settle set to the one reading that fits."""
+    if "OCR" not in "".join(map(_REF, cells.records)):  # a table read without OCR, told at C speed
         return cells
+    marked = [
+        r._replace(cell_status="ocr") if r.cell_status == "number" and ocr_confidence(r.source_ref) is not None else r
+        for r in cells.records
+    ]
+    cells = CellTable(cells.template, tuple(marked))
+    if table not in AXES or not any(r.cell_status == "ocr" and "alternatives" in r.source_ref for r in cells.records):
+        return cells
+    return _settle(cells, table, fmt, issues)
+
+
+def _settle(cells: CellTable, table: int, fmt: str, issues: list[ParseIssue]) -> CellTable:
+    """``cells`` with every unsure OCR cell that the identities settle set to the one reading that fits."""
     names = dict(zip(cells.template.key_names, cells.template.key_values, strict=True))
     keys: list[Key] = list(zip(*(names[a] for a in AXES[table]), strict=True))
     at = {k: p for p, k in enumerate(keys)}

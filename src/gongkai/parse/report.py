@@ -11,7 +11,7 @@ from gongkai.parse.formats import decide_formats, table2_signal, table3_signal
 from gongkai.parse.layout import block_rows, detect_text_layout
 from gongkai.parse.match import names_a_row
 from gongkai.parse.metadata import read_metadata
-from gongkai.parse.ocr_settle import settle_ocr
+from gongkai.parse.ocr_settle import read_ocr_cells
 from gongkai.parse.recover import NO_EVIDENCE, Evidence
 from gongkai.parse.runtogether import explode, looks_run_together
 from gongkai.parse.sections import Section, split_sections
@@ -148,8 +148,10 @@ def parse_document(doc: SourceDocument, report_id: str, previous: Report | None 
     table2, used2 = parse_table2(rows["二"], formats.table2, issues, run_together=run_together, evidence=evidence)
     table3, used3 = parse_table3(rows["三"], formats.table3, issues, run_together=run_together, evidence=evidence)
     table4, used4 = parse_table4(rows["四"], issues, run_together=run_together, fmt=formats.table3, evidence=evidence)
-    table3 = settle_ocr(table3, 3, formats.table3, issues)  # unsure OCR digits the identities settle
-    table4 = settle_ocr(table4, 4, formats.table3, issues)
+    # numbers read from images, and unsure OCR digits the identities settle
+    table2 = read_ocr_cells(table2, 2, formats.table2, issues)
+    table3 = read_ocr_cells(table3, 3, formats.table3, issues)
+    table4 = read_ocr_cells(table4, 4, formats.table3, issues)
     used = used2 | used3 | used4
     narrative: dict[str, str] = {}
     narrative_lines: dict[str, list[int | None]] = {}
