@@ -62,7 +62,6 @@ def _places(template: FrameTemplate, table: int) -> tuple[np.ndarray, np.ndarray
 
 _VALUE = itemgetter(0)  # CellRecord.value
 _STATUS = itemgetter(2)  # CellRecord.cell_status
-_BY = itemgetter(5)  # CellRecord.inferred_by
 
 
 class _StatusCodes(dict):
@@ -72,7 +71,10 @@ class _StatusCodes(dict):
         return UNKNOWN_STATUS
 
 
-_CODES = _StatusCodes(STATUS_CODES)
+# While a batch is filled, a number read by OCR has a code of its own (its digit may have been settled by an
+# identity: ``parse/ocr_settle.py``); it is stored as a number.
+_READ_BY_OCR = max(STATUS_CODES.values()) + 1
+_CODES = _StatusCodes(STATUS_CODES | {"ocr": _READ_BY_OCR})
 
 
 @dataclass
@@ -117,6 +119,8 @@ def _fill_from_records(
         vals = np.array(list(map(_VALUE, flat)), dtype=float).reshape(shape)[:, order]  # None becomes NaN
         codes = np.fromiter(map(_CODES.__getitem__, map(_STATUS, flat)), np.int8, len(flat))
         codes = codes.reshape(shape)[:, order]
+        read_by_ocr = codes == _READ_BY_OCR
+        codes[read_by_ocr] = NUMBER
         inferred = codes == INFERRED
         numeric = (codes == NUMBER) | inferred
         codes[numeric & np.isnan(vals)] = UNKNOWN_STATUS
@@ -125,9 +129,7 @@ def _fill_from_records(
         status[at, gr, gc] = codes
         values[at, gr, gc] = np.where(numeric, vals, np.nan)
         usable[at, gr, gc] = numeric
-        with_cuts = inferred.any(axis=1).tolist()
-        for m, (_, cells) in enumerate(members):  # numbers read by OCR whose digit an identity settled
-            with_cuts[m] = with_cuts[m] or any(map(_BY, cells.records))
+        with_cuts = (inferred | read_by_ocr).any(axis=1).tolist()  # cut from run-together digits, or OCR digits
     for m, (k, cells) in enumerate(members):
         grid_relied = _relied(cells, pos, k, values.shape, relied) if with_cuts[m] else {}
         for evidence in SET_ASIDE:

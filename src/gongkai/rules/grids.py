@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
+from operator import attrgetter
 
 import numpy as np
 
@@ -35,6 +36,7 @@ INFERRED = 5
 # Evidence whose cells per-cell rules (claims, cross-year) must not read: it settled the cut, it cannot judge it.
 SET_ASIDE = ("narrative", "previous_year")
 UNKNOWN_STATUS = STATUS_CODES["text"]
+_REF = attrgetter("source_ref")
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,15 @@ class Grid:
         ref = self.records[p].source_ref
         return ocr_confidence(ref) if isinstance(ref, str) else None
 
+    @cached_property
+    def read_by_ocr(self) -> bool:
+        """Whether any cell of the table was read by OCR (its ref says so), worked out once."""
+        return any(isinstance(ref, str) and "OCR" in ref for ref in map(_REF, self.records))
+
     def least_confident(self, cells: Iterable[tuple[str, str]], n: int = 3) -> list[str]:
         """Evidence of the (at most ``n``) cells read by OCR among ``cells``, least confident first."""
+        if not self.read_by_ocr:
+            return []
         read = [(c, r, k) for r, k in cells if (c := self.ocr_confidence(r, k)) is not None]
         read.sort(key=lambda x: x[0])
         return [f"{self.describe(r, k)} OCR confidence {c:.3f}" for c, r, k in read[:n]]

@@ -107,6 +107,7 @@ def expand(keys: tuple[str, ...], universe: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+@cache
 def spelled(keys: tuple[str, ...]) -> tuple[str, ...]:
     """Keys with ``@group`` names written out (globs kept as they are): how a message states an identity."""
     return tuple(k for key in keys for k in (spelled(groups()[key[1:]][2]) if key.startswith("@") else (key,)))
