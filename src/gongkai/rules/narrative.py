@@ -26,7 +26,6 @@ class Judged(NamedTuple):
     claim: Claim
     verdict: Verdict = Verdict()
     read_as: Target | None = None
-    sentence_counts: tuple[float, ...] = ()  # a count: the values of every count of its sentence, itself included
 
     def row(self, report_id: str) -> ClaimRow:
         c, v, t = self.claim, self.verdict, self.verdict.shown
@@ -47,9 +46,10 @@ class Judged(NamedTuple):
         )
 
 
-def judge_count(s: Subject, j: Judged, out: Collector) -> Judged:
-    """A count against the cells it may quote: match, mismatch, or unmatched (never a false alarm)."""
-    c = j.claim
+def judge_count(s: Subject, c: Claim, sentence_counts: tuple[float, ...], out: Collector) -> Judged:
+    """A count against the cells it may quote: match, mismatch, or unmatched (never a false alarm).
+
+    ``sentence_counts``: the values of every count of its sentence, itself included."""
     cands, why = candidates(c, s.grids.fmt)
     if not cands:
         return Judged(c, Verdict("unmatched", why))
@@ -91,7 +91,7 @@ def judge_count(s: Subject, j: Judged, out: Collector) -> Judged:
             evidence=c.evidence + " | cells: " + ", ".join(f"{r}/{k}" for r, k in bad),
         )
         return Judged(c, Verdict("unmatched", "a candidate cell is not a number", t0, v0))
-    adding = _adds_up(c, j.sentence_counts, v0)  # type: ignore[arg-type]
+    adding = _adds_up(c, sentence_counts, v0)  # type: ignore[arg-type]
     if adding:
         note = f"{adding} = {fmt_number(v0)}: figures of the same sentence add up to the cell; not a disagreement"
         return Judged(c, Verdict("unmatched", note, t0, v0))
@@ -228,7 +228,7 @@ def judge_narrative(s: Subject, sections: dict[str, str], out: Collector) -> lis
     judged: list[Judged] = []
     for c in claims:
         if c.kind == "count":
-            j = judge_count(s, Judged(c, Verdict(), None, by_sentence[(c.section, c.sentence)]), out)
+            j = judge_count(s, c, by_sentence[(c.section, c.sentence)], out)
         else:
             j = Judged(c)
         if c.kind == "share":
