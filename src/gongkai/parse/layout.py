@@ -50,7 +50,7 @@ table label or cell) or ``CONTENT``."""
 def detect_text_layout(lines: list[TextLine]) -> str:
     """Guess the layout of the table sections from their lines, by counting the telltales."""
     kind = line_kind
-    content = [t for t in [ln.text for ln in lines] if kind(t) == CONTENT]
+    content = [text for ln in lines if kind(text := ln.text) == CONTENT]
     if not content:
         return "one_cell_per_line"
     n = len(content)
