@@ -5,6 +5,11 @@ and now and then it walks the oldest generation, which holds every report of the
 reports one such walk costs more than the audit itself. The reports are input that outlives the
 work, so the work hands them out of the collector's reach (``gc.freeze()``) while it runs and back
 at the end (``gc.unfreeze()``), even on an error. Short-lived objects are collected as usual.
+
+Within the parse of one document the collector is paused altogether (:func:`paused_collector`): what the
+parse makes is the report being built, or garbage that reference counting frees at once, so a collection
+midway would only walk the report under construction. The reader that comes before it (a PDF library, OCR)
+is not paused.
 """
 
 from __future__ import annotations
@@ -26,3 +31,16 @@ def spare_collector() -> Iterator[Callable[[], None]]:
         yield gc.freeze
     finally:
         gc.unfreeze()
+
+
+@contextmanager
+def paused_collector() -> Iterator[None]:
+    """No collection within the block; collections resume at its end (a block within another: at the end of
+    the outermost). Nothing is lost: an object made within the block is collected, if it must be, afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -6,6 +6,7 @@ import re
 import traceback
 from pathlib import Path
 
+from gongkai.gc_spare import paused_collector
 from gongkai.parse.align import labelled_rows
 from gongkai.parse.formats import decide_formats, table2_signal, table3_signal
 from gongkai.parse.layout import block_rows, detect_text_layout
@@ -47,7 +48,8 @@ def read_report(path: str | Path, report_id: str | None = None, previous: Report
     except OSError as exc:
         return Report(rid, str(path), "", issues=[ParseIssue("error", "file", f"cannot open: {exc}")])
     try:
-        return parse_document(doc, rid, previous)
+        with paused_collector():  # the report under construction: nothing for a collection to free
+            return parse_document(doc, rid, previous)
     except MemoryError:
         raise
     except Exception as exc:  # a parser defect on some input: recorded, located in the code, never raised

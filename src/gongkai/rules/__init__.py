@@ -12,7 +12,7 @@ evaluated by small functions; see docs/methodology.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,11 +77,15 @@ class AuditResult:
 def audit_all(reports: Iterable[Report], manifest: pd.DataFrame | str | Path | None = None) -> AuditResult:
     """Audit reports: every rule on every report, cross-year rules within each issuer's series."""
     reports = list(reports)
-    with spare_collector():  # the batch's reports are input: no full collection walks them mid-audit
-        return _audit(reports, manifest)
+    # The batch's reports are input, and each report's findings and claims are kept to the end: no
+    # collection walks them mid-audit.
+    with spare_collector() as spare:
+        return _audit(reports, manifest, spare)
 
 
-def _audit(reports: list[Report], manifest: pd.DataFrame | str | Path | None) -> AuditResult:
+def _audit(
+    reports: list[Report], manifest: pd.DataFrame | str | Path | None, spare: Callable[[], None]
+) -> AuditResult:
     out = Collector()
     ids = [r.report_id for r in reports]
     batch = batch_grids(reports)
@@ -108,12 +112,14 @@ def _audit(reports: list[Report], manifest: pd.DataFrame | str | Path | None) ->
         out.findings.extend(negative_findings[k])
         check_blank_tables(s.grids, r.report_id, out, has_number[k])
         judged.append(judge_narrative(s, r.sections or {}, out))
+        spare()
     record_links(assignment.links, out)
     for s, claims in zip(subjects, judged, strict=True):
         for rule in SERIES_RULES:
             rule(s, out)
         for j in claims:
             out.claim((judge_yoy(s, j, out) if j.claim.kind == "yoy" else j).row(s.report_id))
+        spare()
     return AuditResult(*out.frames())
 
 
