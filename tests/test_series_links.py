@@ -93,3 +93,21 @@ def test_the_title_names_the_issuer_when_the_header_leaves_the_place_out(tmp_pat
     assert choose_issuer("博山区人民政府", "淄博市博山区人民政府2024年政府信息公开工作年度报告") == "博山区人民政府"
     assert choose_issuer("高平市人民政府办公室", "高平市2020年政府信息公开工作年度报告") == "高平市人民政府办公室"
     assert choose_issuer("市场监管局", "某市市场监管局2023年政府信息公开工作年度报告") == "市场监管局"
+
+
+
+def test_broken_series_are_found_within_each_division_in_batch_order_and_never_across() -> None:
+    # Two divisions, each with a government and a committee of no common year, interleaved in the batch,
+    # and a government of a third division: two broken series, in the batch's order, none across divisions.
+    reports = [
+        make_report("pt_2020", issuer="平潭县人民政府", year=2020, seed=1),
+        make_report("hz_2020", issuer="洪泽区人民政府", year=2020, seed=2),
+        make_report("gp_2021", issuer="高平市人民政府", year=2021, seed=3),
+        make_report("pt_2022", issuer="平潭综合实验区管委会", year=2022, seed=4),
+        make_report("hz_2022", issuer="洪泽区管理委员会", year=2022, seed=5),
+    ]
+    broken = series_links(reports).query("kind == 'broken'")
+    assert [(r.issuer, r.other, r.division_code) for r in broken.itertuples()] == [
+        ("平潭综合实验区管委会", "平潭县人民政府", "350128"),
+        ("洪泽区管理委员会", "洪泽区人民政府", "320813"),
+    ]

@@ -1,0 +1,45 @@
+"""The collector is only ever paused or spared for the duration of the work, whatever happens in it."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pytest
+
+from gongkai import read_report
+from gongkai.gc_spare import paused_collector
+from gongkai.parse import report as parse_report
+
+SEED = Path(__file__).resolve().parent.parent / "data" / "raw" / "boshan_2024.txt"
+
+
+def test_parsing_leaves_the_collector_as_it_found_it() -> None:
+    assert gc.isenabled()
+    read_report(SEED)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_report(SEED)
+        assert not gc.isenabled()  # a caller that paused it keeps it paused
+    finally:
+        gc.enable()
+
+
+def test_a_parser_defect_still_resumes_the_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    def defect(*args, **kwargs):
+        assert not gc.isenabled()  # paused while the document is parsed
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(parse_report, "parse_document", defect)
+    report = read_report(SEED)
+    assert gc.isenabled()
+    assert any("internal error RuntimeError: boom" in i.message for i in report.issues)
+
+
+def test_nested_pauses_resume_at_the_outermost_end() -> None:
+    with paused_collector():
+        with paused_collector():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
