@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 from typing import NamedTuple, get_type_hints
 
 import numpy as np
@@ -146,8 +147,8 @@ class Collector:
         if not ids:
             return findings, claims, pd.DataFrame([], columns=CHECK_COLUMNS)
         zero = (0, 0, 0)
-        counts = np.array([self.counts.get((rid, rule), zero) for rid in ids for rule in names], dtype=np.int64)
-        counts = counts.reshape(len(ids) * len(names), 3)
+        per_check = [self.counts.get((rid, rule), zero) for rid in ids for rule in names]
+        counts = np.fromiter(chain.from_iterable(per_check), np.int64, 3 * len(per_check)).reshape(-1, 3)
         checks = pd.DataFrame(
             {
                 "report_id": string_array([rid for rid in ids for _ in names]),
