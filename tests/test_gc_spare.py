@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from gongkai import read_report
+from gongkai import read_report, rules
 from gongkai.gc_spare import paused_collector
 from gongkai.parse import report as parse_report
+from gongkai.rules import audit_all
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "raw" / "boshan_2024.txt"
 
@@ -43,3 +44,18 @@ def test_nested_pauses_resume_at_the_outermost_end() -> None:
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_the_audit_resumes_the_collector_and_leaves_nothing_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    report = read_report(SEED)
+    audit_all([report])
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+    def failing(*args, **kwargs):
+        assert not gc.isenabled()  # paused while it runs
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(rules, "judge_narrative", failing)
+    with pytest.raises(RuntimeError):
+        audit_all([report])
+    assert gc.isenabled() and gc.get_freeze_count() == 0

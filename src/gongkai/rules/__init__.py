@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from gongkai.gc_spare import spare_collector
+from gongkai.gc_spare import paused_collector, spare_collector
 from gongkai.report import Report
 from gongkai.rules.catalog import Rule, rules
 from gongkai.rules.crossyear import SERIES_RULES, judge_yoy
@@ -77,9 +77,10 @@ class AuditResult:
 def audit_all(reports: Iterable[Report], manifest: pd.DataFrame | str | Path | None = None) -> AuditResult:
     """Audit reports: every rule on every report, cross-year rules within each issuer's series."""
     reports = list(reports)
-    # The batch's reports are input, and each report's findings and claims are kept to the end: no
-    # collection walks them mid-audit.
-    with spare_collector() as spare:
+    # The batch's reports are input, and each report's findings and claims are kept to the end: the audit
+    # makes no garbage for a collection to find (it reads no files), so none runs until it is done, and
+    # what it made is spared report by report, so that the collections after it do not walk it either.
+    with spare_collector() as spare, paused_collector():
         return _audit(reports, manifest, spare)
 
 
