@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from operator import attrgetter
+from operator import itemgetter
 
 import numpy as np
 
@@ -36,7 +36,7 @@ INFERRED = 5
 # Evidence whose cells per-cell rules (claims, cross-year) must not read: it settled the cut, it cannot judge it.
 SET_ASIDE = ("narrative", "previous_year")
 UNKNOWN_STATUS = STATUS_CODES["text"]
-_REF = attrgetter("source_ref")
+_REF = itemgetter(CellRecord._fields.index("source_ref"))  # a tuple index: quicker than the attribute
 
 
 @dataclass(frozen=True)
