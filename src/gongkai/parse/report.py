@@ -119,7 +119,7 @@ def parse_document(doc: SourceDocument, report_id: str, previous: Report | None 
     issues += [ParseIssue("warning", "file", warning) for warning in doc.warnings]
     run_together = doc.kind == "text" and looks_run_together(_text_lines(doc))
     if run_together:
-        doc.blocks = explode(doc.blocks)
+        doc.blocks, doc.text = explode(doc.blocks), None  # the lines cut into cells: the text no longer is theirs
         issues.append(
             ParseIssue("info", "file", "table cells run together (crawled text): cells recovered by arithmetic")
         )

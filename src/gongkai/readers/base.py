@@ -82,6 +82,7 @@ class SourceDocument:
     notes: list[str] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # what was read only in part, and where
+    text: str | None = None  # a text file's decoded text, newlines normalised: what its lines are cut from
 
 
 # Bounds on the work any input can cause: a merged cell covers at most MAX_SPAN rows and columns (Word's own

@@ -66,8 +66,10 @@ _TEXT = attrgetter("text")  # of a text line or a table block
 
 def strip_invisible(doc: SourceDocument) -> None:
     """Remove invisible characters from every line and cell of ``doc`` in place, with one note saying so."""
-    if not has_invisible("\n".join(map(_TEXT, doc.blocks))):
+    if not has_invisible(doc.text if doc.text is not None else "\n".join(map(_TEXT, doc.blocks))):
         return
+    if doc.text is not None:
+        doc.text = INVISIBLE.sub("", doc.text)
     found: Counter[str] = Counter()
     places: list[str] = []
     cleaned: dict[int, Cell] = {}  # id of a cell → its clean copy, so a merged cell stays one cell

@@ -20,10 +20,13 @@ def line_refs(count: int) -> list[str]:
 def read_text(path: Path, data: bytes, sha256: str) -> SourceDocument:
     """Decode a text file and keep every line (empty ones too: they can be blank cells)."""
     text, encoding, notes = decode_text(data)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
     refs = line_refs(len(lines))
     # TextLine(line, n, ref) without the named tuple's Python-level __new__ (the same object, half the
     # cost): this runs once per source line.
     new = tuple.__new__
     blocks = [new(TextLine, (line, n, refs[n])) for n, line in enumerate(lines, start=1)]
-    return SourceDocument(path=path, sha256=sha256, kind="text", encoding=encoding, blocks=blocks, notes=notes)
+    return SourceDocument(
+        path=path, sha256=sha256, kind="text", encoding=encoding, blocks=blocks, notes=notes, text=text
+    )
