@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -44,6 +45,12 @@ class CellRecord(NamedTuple):
 
 
 MISSING = CellRecord(None, "", "missing", None)
+
+
+def record_field(name: str) -> itemgetter:
+    """A getter of one field of :class:`CellRecord` by tuple index: quicker than the attribute, for loops over
+    every cell of a batch (``map(record_field("cell_status"), records)``)."""
+    return itemgetter(CellRecord._fields.index(name))
 
 
 def string_array(values: list[str]) -> ExtensionArray:

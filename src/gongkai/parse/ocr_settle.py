@@ -16,9 +16,8 @@ settle it (either could be the misread).
 from __future__ import annotations
 
 from collections.abc import Callable
-from operator import itemgetter
 
-from gongkai.celltable import CellRecord, CellTable
+from gongkai.celltable import CellTable, record_field
 from gongkai.readers.ocr_ref import LOW_CONFIDENCE, ocr_alternatives, ocr_confidence
 from gongkai.report import ParseIssue
 from gongkai.templates.identities import Identity, holds, identities, resolve
@@ -28,7 +27,7 @@ SECTIONS = {3: "三", 4: "四"}
 NUMERIC = ("number", "ocr", "inferred", "corrected")
 
 Key = tuple[str, str]
-_REF = itemgetter(CellRecord._fields.index("source_ref"))  # a tuple index: quicker than the attribute
+_REF = record_field("source_ref")
 
 
 def _over(ident: Identity, fmt: str, cell: Key) -> str | None:

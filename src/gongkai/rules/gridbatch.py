@@ -15,11 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
-from operator import itemgetter
 
 import numpy as np
 
-from gongkai.celltable import CellTable, FrameTemplate
+from gongkai.celltable import CellTable, FrameTemplate, record_field
 from gongkai.report import Report
 from gongkai.rules.grids import (
     INFERRED,
@@ -60,8 +59,8 @@ def _places(template: FrameTemplate, table: int) -> tuple[np.ndarray, np.ndarray
     return _PLACES[key]
 
 
-_VALUE = itemgetter(0)  # CellRecord.value
-_STATUS = itemgetter(2)  # CellRecord.cell_status
+_VALUE = record_field("value")
+_STATUS = record_field("cell_status")
 
 
 class _StatusCodes(dict):

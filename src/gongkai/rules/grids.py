@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from operator import itemgetter
 
 import numpy as np
 
-from gongkai.celltable import CellRecord
+from gongkai.celltable import CellRecord, record_field
 from gongkai.readers.ocr_ref import ocr_confidence
 from gongkai.report import Report
 from gongkai.templates import FORMATS, format_for_year, format_marks
@@ -36,7 +35,7 @@ INFERRED = 5
 # Evidence whose cells per-cell rules (claims, cross-year) must not read: it settled the cut, it cannot judge it.
 SET_ASIDE = ("narrative", "previous_year")
 UNKNOWN_STATUS = STATUS_CODES["text"]
-_REF = itemgetter(CellRecord._fields.index("source_ref"))  # a tuple index: quicker than the attribute
+_REF = record_field("source_ref")
 
 
 @dataclass(frozen=True)
