@@ -9,7 +9,8 @@ at the end (``gc.unfreeze()``), even on an error. Short-lived objects are collec
 Within the parse of one document the collector is paused altogether (:func:`paused_collector`): what the
 parse makes is the report being built, or garbage that reference counting frees at once, so a collection
 midway would only walk the report under construction. The reader that comes before it (a PDF library, OCR)
-is not paused.
+is not paused. The collector is the process's: in threads (a Dask worker with several), one parse pauses it
+for all of them until the parse that paused it ends, and it is never left paused.
 """
 
 from __future__ import annotations
