@@ -59,3 +59,28 @@ def test_the_audit_resumes_the_collector_and_leaves_nothing_frozen(monkeypatch: 
     with pytest.raises(RuntimeError):
         audit_all([report])
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("first_out", ["first_in", "second_in"])
+def test_overlapping_pauses_in_two_threads_leave_the_collector_running(first_out: str) -> None:
+    import threading
+
+    events = {name: threading.Event() for name in ("a_in", "b_in", "a_go", "b_go")}
+
+    def pause(me: str, other: str) -> None:
+        with paused_collector():
+            events[f"{me}_in"].set()
+            events[f"{other}_in"].wait(5)
+            events[f"{me}_go"].wait(5)
+
+    a = threading.Thread(target=pause, args=("a", "b"))
+    b = threading.Thread(target=pause, args=("b", "a"))
+    a.start()
+    events["a_in"].wait(5)
+    b.start()
+    events["b_in"].wait(5)
+    order = ("a", "b") if first_out == "first_in" else ("b", "a")
+    for name, thread in zip(order, (a, b) if order[0] == "a" else (b, a), strict=True):
+        events[f"{name}_go"].set()
+        thread.join(5)
+    assert gc.isenabled()
