@@ -12,7 +12,7 @@ evaluated by small functions; see docs/methodology.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,16 +77,13 @@ class AuditResult:
 def audit_all(reports: Iterable[Report], manifest: pd.DataFrame | str | Path | None = None) -> AuditResult:
     """Audit reports: every rule on every report, cross-year rules within each issuer's series."""
     reports = list(reports)
-    # The batch's reports are input, and each report's findings and claims are kept to the end: the audit
-    # makes no garbage for a collection to find (it reads no files), so none runs until it is done, and
-    # what it made is spared report by report, so that the collections after it do not walk it either.
-    with spare_collector() as spare, paused_collector():
-        return _audit(reports, manifest, spare)
+    # The batch's reports are input (spared), and the audit makes no garbage for a collection to find (it
+    # reads no files): no collection runs until it is done.
+    with spare_collector(), paused_collector():
+        return _audit(reports, manifest)
 
 
-def _audit(
-    reports: list[Report], manifest: pd.DataFrame | str | Path | None, spare: Callable[[], None]
-) -> AuditResult:
+def _audit(reports: list[Report], manifest: pd.DataFrame | str | Path | None) -> AuditResult:
     out = Collector()
     ids = [r.report_id for r in reports]
     batch = batch_grids(reports)
@@ -113,14 +110,12 @@ def _audit(
         out.findings.extend(negative_findings[k])
         check_blank_tables(s.grids, r.report_id, out, has_number[k])
         judged.append(judge_narrative(s, r.sections or {}, out))
-        spare()
     record_links(assignment.links, out)
     for s, claims in zip(subjects, judged, strict=True):
         for rule in SERIES_RULES:
             rule(s, out)
         for j in claims:
             out.claim((judge_yoy(s, j, out) if j.claim.kind == "yoy" else j).row(s.report_id))
-        spare()
     return AuditResult(*out.frames())
 
 
