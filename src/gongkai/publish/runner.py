@@ -132,6 +132,12 @@ def _short_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[-1] if text else ''}".strip()
 
 
+# A kernel that died before it replied ran no cell: it failed to start (two kernels started at once can be
+# given the same port), and starting it again is safe. Any other failure is the notebook's.
+KERNEL_START_FAILED = "Kernel died before replying to kernel_info"
+KERNEL_STARTS = 3
+
+
 def run_job(job: Job, timeout: float | None = 120.0) -> JobResult:
     """Execute one notebook with papermill, then export HTML (also of a failed run, for diagnosis)."""
     import papermill as pm
@@ -139,20 +145,25 @@ def run_job(job: Job, timeout: float | None = 120.0) -> JobResult:
     start = time.perf_counter()
     error = ""
     job.ipynb.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        pm.execute_notebook(
-            str(job.notebook),
-            str(job.ipynb),
-            parameters=job.parameters,
-            kernel_name=KERNEL,
-            execution_timeout=timeout,
-            extra_arguments=KERNEL_ARGUMENTS,
-            progress_bar=False,
-            log_output=False,
-            cwd=str(job.notebook.parent),
-        )
-    except Exception as exc:  # papermill raises for failing cells, timeouts and dead kernels alike
-        error = _short_error(exc)
+    for _ in range(KERNEL_STARTS):
+        try:
+            pm.execute_notebook(
+                str(job.notebook),
+                str(job.ipynb),
+                parameters=job.parameters,
+                kernel_name=KERNEL,
+                execution_timeout=timeout,
+                extra_arguments=KERNEL_ARGUMENTS,
+                progress_bar=False,
+                log_output=False,
+                cwd=str(job.notebook.parent),
+            )
+            error = ""
+        except Exception as exc:  # papermill raises for failing cells, timeouts and dead kernels alike
+            error = _short_error(exc)
+            if KERNEL_START_FAILED in str(exc):
+                continue
+        break
     if job.ipynb.exists():
         from gongkai.publish.html import export_html
 
