@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from gongkai import read_report
 from gongkai.readers import read_source
-from gongkai.readers.base import MAX_GRID_CELLS, MAX_SPAN, TableBlock
+from gongkai.readers.base import MAX_GRID_CELLS, MAX_SPAN, TableBlock, UnreadableSource
+from gongkai.readers.encoding import decode_text
 from gongkai.readers.invisible import FORMAT_CHARACTERS, INVISIBLE, has_invisible
 from gongkai.synthetic import random_tables, render
 
@@ -151,6 +152,38 @@ _FORMAT_CHARS = [chr(c) for c in FORMAT_CHARACTERS]
 def test_the_quick_search_finds_what_the_whole_class_finds(chars):
     text = "".join(chars)
     assert has_invisible(text) == (INVISIBLE.search(text) is not None)
+
+
+def _is_junk(ch: str) -> bool:
+    """Controls other than whitespace, private use of the BMP, non-characters: what no report contains."""
+    o = ord(ch)
+    return o <= 0x08 or 0x0E <= o <= 0x1F or 0x7F <= o <= 0x9F or 0xE000 <= o <= 0xF8FF or o in (0xFFFE, 0xFFFF)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.characters(blacklist_categories=("Cs",)),  # what UTF-8 can carry
+            st.sampled_from(_FORMAT_CHARS),
+            st.sampled_from("平潭0123456789\t\n\u3000\x07\ue000"),
+        ),
+        max_size=40,
+    ),
+    st.sampled_from([0, 20, 200]),
+)
+def test_decoding_answers_junk_and_invisible_characters_from_one_scan(chars, padding):
+    text = "政府信息公开" * padding + "".join(chars)
+    if not text.strip() or "\x00" in text:
+        return  # empty and NUL: refused before any scan (other tests)
+    junk_share = sum(map(_is_junk, text)) / len(text)
+    try:
+        decoded = decode_text(text.encode("utf-8"))
+    except UnreadableSource as exc:
+        assert junk_share > 0.01 and "garbled" in str(exc)
+        return
+    assert junk_share <= 0.01 and decoded.text == text
+    assert decoded.format_characters == (INVISIBLE.search(text) is not None)
 
 
 def test_a_tag_character_beyond_the_bmp_is_found_beside_chinese_text():

@@ -83,6 +83,8 @@ class SourceDocument:
     metadata: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # what was read only in part, and where
     text: str | None = None  # a text file's decoded text, newlines normalised: what its lines are cut from
+    format_characters: bool | None = None  # whether ``text`` holds a format character (Unicode Cf), when the
+    # reader's own scan of it told; None: not scanned
 
 
 # Bounds on the work any input can cause: a merged cell covers at most MAX_SPAN rows and columns (Word's own

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from gongkai.readers.base import UnreadableSource
+from gongkai.readers.invisible import FORMAT_BMP, has_invisible_beyond_bmp
 
-_JUNK = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ud800-\udfff\ufffe\uffff]")
+# Characters that no report contains: controls, private use, surrogates, non-characters.
+_JUNK_CLASS = "\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ud800-\udfff\ufffe\uffff"
+_JUNK = re.compile(f"[{_JUNK_CLASS}]")
+# Junk and the invisible format characters of the Basic Multilingual Plane (disjoint classes), so that one scan
+# of the text answers both the check for junk and the search for invisible characters.
+_UNUSUAL = re.compile(f"[{_JUNK_CLASS}{FORMAT_BMP}]")
 _CJK = re.compile("[\u4e00-\u9fff]")
 
 
-def _junk_share(text: str) -> float:
-    """Share of characters that no report contains: controls, private use, surrogates, non-characters."""
-    return len(_JUNK.findall(text)) / len(text) if text else 0.0
+class Decoded(NamedTuple):
+    """A decoded text file: the text, its encoding, what decoding noticed."""
+
+    text: str
+    encoding: str
+    notes: list[str]
+    format_characters: bool  # whether the text holds a format character (Unicode Cf: zero-width space, BOM …)
 
 
 def _cjk_share(text: str) -> float:
@@ -20,8 +31,8 @@ def _cjk_share(text: str) -> float:
     return len(_CJK.findall(text)) / visible if visible else 0.0
 
 
-def decode_text(data: bytes) -> tuple[str, str, list[str]]:
-    """Return (text, encoding, notes). Raise UnreadableSource for empty, binary or undecodable input.
+def decode_text(data: bytes) -> Decoded:
+    """Decode ``data``. Raise UnreadableSource for empty, binary or undecodable input.
 
     Order: a UTF-8 BOM, strict UTF-8, then strict GB18030 (a superset of GBK). A GB18030
     decode is accepted only when the result reads as Chinese text, and it is always noted.
@@ -47,8 +58,10 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
                 ) from None
             encoding = "gb18030"
             notes.append(f"decoded as GB18030/GBK: not valid UTF-8 (first bad byte at {utf8_error.start})")
-    if _junk_share(text) > 0.01:
-        raise UnreadableSource(f"binary or garbled content ({_junk_share(text):.0%} control characters)")
+    unusual = _UNUSUAL.findall(text)
+    junk = sum(1 for ch in unusual if _JUNK.match(ch))
+    if text and junk / len(text) > 0.01:
+        raise UnreadableSource(f"binary or garbled content ({junk / len(text):.0%} control characters)")
     if "\ufffd" in text:
         notes.append(f"{text.count(chr(0xFFFD))} replacement characters (�) in the source text")
-    return text, encoding, notes
+    return Decoded(text, encoding, notes, len(unusual) > junk or has_invisible_beyond_bmp(text))

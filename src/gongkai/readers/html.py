@@ -203,7 +203,7 @@ def _embedded_html(root: etree._Element) -> tuple[str, int] | None:
 
 def read_html(path: Path, data: bytes, sha256: str) -> SourceDocument:
     """Parse an HTML page into blocks; metadata from <meta> tags when present."""
-    text, encoding, notes = decode_text(data)
+    text, encoding, notes, _ = decode_text(data)  # the markup's format characters are not the page's text
     root, warnings = _parse(text)
     metadata = {
         _META[m.get("name", "").lower()]: m.get("content", "").strip()

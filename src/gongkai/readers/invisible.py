@@ -31,29 +31,30 @@ def _ranges(points: list[int]) -> list[tuple[int, int]]:
 FORMAT_CHARACTERS = [c for c in _CODE_POINTS if unicodedata.category(chr(c)) == "Cf"]
 
 
-def _char_class(points: list[int]) -> str:
-    """A regex class of ``points``, as ranges (a-b) rather than single characters: tested by range, far quicker."""
-    return (
-        "["
-        + "".join(
-            re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _ranges(points)
-        )
-        + "]"
+def _class_body(points: list[int]) -> str:
+    """The inside of a regex class of ``points``, as ranges (a-b) rather than single characters: tested by range,
+    far quicker."""
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _ranges(points)
     )
 
 
-INVISIBLE = re.compile(_char_class(FORMAT_CHARACTERS))
+INVISIBLE = re.compile(f"[{_class_body(FORMAT_CHARACTERS)}]")
 # The search over a whole document, split in two: a class of characters of the Basic Multilingual Plane alone is
 # searched about 2.5 times faster, and the few format characters beyond it (tags, musical symbols) are only looked
 # for in a text that has characters beyond it at all.
-_INVISIBLE_BMP = re.compile(_char_class([c for c in FORMAT_CHARACTERS if c <= 0xFFFF]))
-_INVISIBLE_ASTRAL = re.compile(_char_class([c for c in FORMAT_CHARACTERS if c > 0xFFFF]))
+FORMAT_BMP = _class_body([c for c in FORMAT_CHARACTERS if c <= 0xFFFF])  # a class body, for a scan that joins it
+_INVISIBLE_BMP = re.compile(f"[{FORMAT_BMP}]")
+_INVISIBLE_ASTRAL = re.compile(f"[{_class_body([c for c in FORMAT_CHARACTERS if c > 0xFFFF])}]")
 
 
 def has_invisible(text: str) -> bool:
     """Whether ``text`` holds a format character (the same answer as ``INVISIBLE.search``, quicker)."""
-    if _INVISIBLE_BMP.search(text):
-        return True
+    return _INVISIBLE_BMP.search(text) is not None or has_invisible_beyond_bmp(text)
+
+
+def has_invisible_beyond_bmp(text: str) -> bool:
+    """Whether ``text`` holds a format character beyond the Basic Multilingual Plane."""
     beyond_bmp = len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)  # a pair for each such character
     return beyond_bmp and _INVISIBLE_ASTRAL.search(text) is not None
 
@@ -66,10 +67,14 @@ _TEXT = attrgetter("text")  # of a text line or a table block
 
 def strip_invisible(doc: SourceDocument) -> None:
     """Remove invisible characters from every line and cell of ``doc`` in place, with one note saying so."""
-    if not has_invisible(doc.text if doc.text is not None else "\n".join(map(_TEXT, doc.blocks))):
+    present = doc.format_characters if doc.text is not None else None  # the reader's own scan, when it made one
+    if present is None:
+        present = has_invisible(doc.text if doc.text is not None else "\n".join(map(_TEXT, doc.blocks)))
+    if not present:
         return
     if doc.text is not None:
         doc.text = INVISIBLE.sub("", doc.text)
+        doc.format_characters = False
     found: Counter[str] = Counter()
     places: list[str] = []
     cleaned: dict[int, Cell] = {}  # id of a cell → its clean copy, so a merged cell stays one cell

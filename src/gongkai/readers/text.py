@@ -19,7 +19,7 @@ def line_refs(count: int) -> list[str]:
 
 def read_text(path: Path, data: bytes, sha256: str) -> SourceDocument:
     """Decode a text file and keep every line (empty ones too: they can be blank cells)."""
-    text, encoding, notes = decode_text(data)
+    text, encoding, notes, format_characters = decode_text(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     refs = line_refs(len(lines))
@@ -28,5 +28,12 @@ def read_text(path: Path, data: bytes, sha256: str) -> SourceDocument:
     new = tuple.__new__
     blocks = [new(TextLine, (line, n, refs[n])) for n, line in enumerate(lines, start=1)]
     return SourceDocument(
-        path=path, sha256=sha256, kind="text", encoding=encoding, blocks=blocks, notes=notes, text=text
+        path=path,
+        sha256=sha256,
+        kind="text",
+        encoding=encoding,
+        blocks=blocks,
+        notes=notes,
+        text=text,
+        format_characters=format_characters,
     )
