@@ -9,7 +9,7 @@ cells, each cell with its source position, ready for alignment to a template.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from operator import itemgetter
 
@@ -100,13 +100,25 @@ def _whole(text: str) -> tuple[str, ...]:
     return (text.strip(),)  # one cell per line; run-together text after it was cut
 
 
-# The texts of a line's cells, by layout. Cached: rows of labels and small numbers come back in report after
-# report (one cache per layout: a cache of one argument is the quickest).
+def _content_cells(cut: Callable[[str], tuple[str, ...]]) -> Callable[[str], tuple[str, ...]]:
+    """``cut`` for a line of content; no cells for an empty or narrative line (see :func:`line_kind`).
+
+    Cached: rows of labels and small numbers come back in report after report (one cache per layout: a cache of
+    one argument is the quickest)."""
+
+    def cells(text: str) -> tuple[str, ...]:
+        return cut(text) if line_kind(text) == CONTENT else ()
+
+    return lru_cache(maxsize=16384)(cells)
+
+
+# The texts of a line's cells, by layout.
 _CELL_TEXTS = {
-    "tab_separated": lru_cache(maxsize=16384)(_tab_parts),
-    "pipe_separated": lru_cache(maxsize=16384)(_pipe_parts),
-    "space_separated": lru_cache(maxsize=16384)(_space_parts),
+    "tab_separated": _content_cells(_tab_parts),
+    "pipe_separated": _content_cells(_pipe_parts),
+    "space_separated": _content_cells(_space_parts),
 }
+_WHOLE_LINE = _content_cells(_whole)
 
 
 def _blank_line_stride(kinds: list[int]) -> int:
@@ -131,9 +143,9 @@ def text_rows(lines: list[TextLine], layout: str, stride: int | None = None) -> 
     blank cell, so a table with blank cells survives the text extraction.
     """
     rows: list[list[Cell]] = []
-    kinds = [line_kind(ln.text) for ln in lines]
     new = tuple.__new__  # Cell(t, n, ref) without the named tuple's Python-level __new__: one per cell
     if layout == "one_cell_per_line":
+        kinds = [line_kind(ln.text) for ln in lines]
         stride = _blank_line_stride(kinds) if stride is None else stride
         empty: list[Cell] = []
         for ln, kind in zip(lines, kinds, strict=True):
@@ -151,15 +163,15 @@ def text_rows(lines: list[TextLine], layout: str, stride: int | None = None) -> 
         if rows:  # empty lines closing the table: blank cells or padding, alignment tells which
             rows.extend([empty[stride + i * (stride + 1)]] for i in range(len(empty) // (stride + 1)))
         return rows
-    cut = _CELL_TEXTS.get(layout, _whole)
-    for ln, kind in zip(lines, kinds, strict=True):
-        if kind != CONTENT:
-            continue
+    cut = _CELL_TEXTS.get(layout, _WHOLE_LINE)
+    for ln in lines:
         text, n, ref = ln
         parts = cut(text)
+        if not parts:  # an empty or narrative line, a rule line
+            continue
         if len(parts) == 1 and parts[0] == text:
             rows.append([ln])
-        elif parts:
+        else:
             rows.append([new(Cell, (part, n, ref)) for part in parts])
     return rows
 
