@@ -84,7 +84,8 @@ def _cell_arrays(records: Sequence[CellRecord], integer: bool) -> list:
     ``value`` is Float64, or Int64 (rounded) when ``integer``; ``source_line`` is Int64.
     """
     # One pass per column: zip(*records) is far slower on a batch (one argument per record).
-    values, raws, statuses, lines, refs, by = ([r[i] for r in records] for i in range(6))
+    values, raws, statuses, lines, refs = ([r[i] for r in records] for i in range(5))
+    by = [r[5] or None for r in records]  # missing unless the cell was cut from run-together digits
     data, mask = _nullable(values)
     if integer:
         # As Float64.round().astype("Int64") did: numpy's cast (a value beyond int64 wraps, as before).
@@ -99,7 +100,7 @@ def _cell_arrays(records: Sequence[CellRecord], integer: bool) -> list:
         string_array(statuses),
         pd.arrays.IntegerArray(line_data.astype(np.int64), line_mask),
         string_array(refs),
-        string_array([b or None for b in by]),  # missing unless the cell was cut from run-together digits
+        string_array(by),
     ]
 
 
