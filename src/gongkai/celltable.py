@@ -61,8 +61,16 @@ def string_array(values: list[str]) -> ExtensionArray:
     first checks and converts every value in Python; otherwise ``pd.array``.
     """
     if _ARROW_STRINGS:
-        return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=STRING)
+        return arrow_text(pa.array(values, type=pa.large_string()))
     return pd.array(values, dtype=STRING)
+
+
+def arrow_text(array: pa.Array) -> ExtensionArray:
+    """A text column with the dtype ``STRING`` from an Arrow array of large strings (wrapped, when the dtype is
+    Arrow-backed: no string is converted again)."""
+    if _ARROW_STRINGS:
+        return pd.arrays.ArrowStringArray(array, dtype=STRING)
+    return pd.array(array.to_pylist(), dtype=STRING)
 
 
 def _assemble(arrays: list, columns: pd.Index) -> pd.DataFrame:
@@ -115,11 +123,14 @@ class FrameTemplate:
     key_values: tuple[tuple[str, ...], ...]  # one tuple per key column, one entry per cell
     integer: bool  # Int64 values (tables 3 and 4) rather than Float64 (table 2)
     columns: pd.Index = field(init=False)
+    arrow_keys: tuple[pa.Array, ...] = field(init=False)  # the key columns as Arrow arrays: a batch joins them
     keys: tuple[ExtensionArray, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", pd.Index([*self.key_names, *CELL_COLUMNS]))
-        object.__setattr__(self, "keys", tuple(pd.array(list(v), dtype=STRING) for v in self.key_values))
+        arrow_keys = tuple(pa.array(list(v), type=pa.large_string()) for v in self.key_values)
+        object.__setattr__(self, "arrow_keys", arrow_keys)
+        object.__setattr__(self, "keys", tuple(arrow_text(a) for a in arrow_keys))
 
     @classmethod
     def build(cls, keys: dict[str, Sequence[str]], *, integer: bool) -> FrameTemplate:
@@ -214,15 +225,19 @@ def batch_frame(tables: Sequence[tuple[str, CellTable]]) -> pd.DataFrame:
     building a DataFrame is paid once per batch, not once per report.
     """
     first = tables[0][1].template
-    report_ids: list[str] = []
-    keys: list[list[str]] = [[] for _ in first.key_names]
     records: list[CellRecord] = []
     for report_id, table in tables:
         if (table.template.key_names, table.template.integer) != (first.key_names, first.integer):
             raise ValueError(f"{report_id}: key columns {table.template.key_names}, expected {first.key_names}")
-        report_ids.extend([report_id] * len(table.records))
-        for column, values in zip(keys, table.template.key_values, strict=True):
-            column.extend(values)
         records.extend(table.records)
-    arrays = [string_array(report_ids), *(string_array(k) for k in keys), *_cell_arrays(records, first.integer)]
+    # The report ids and key columns repeat a few strings: made by Arrow from the ids and the templates' keys
+    # (one take, one join per column) instead of converting a string for every cell.
+    ids = pa.array([report_id for report_id, _ in tables], type=pa.large_string())
+    cells_per_table = np.fromiter((len(table.records) for _, table in tables), np.int64, len(tables))
+    report_ids = arrow_text(ids.take(np.repeat(np.arange(len(tables)), cells_per_table)))
+    keys = [
+        arrow_text(pa.concat_arrays([table.template.arrow_keys[k] for _, table in tables]))
+        for k in range(len(first.key_names))
+    ]
+    arrays = [report_ids, *keys, *_cell_arrays(records, first.integer)]
     return _assemble(arrays, pd.Index(["report_id", *first.key_names, *CELL_COLUMNS]))
