@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from gongkai.celltable import CellTable, record_field
-from gongkai.readers.ocr_ref import LOW_CONFIDENCE, ocr_alternatives, ocr_confidence
+from gongkai.readers.ocr_ref import LOW_CONFIDENCE, any_read_by_ocr, ocr_alternatives, ocr_confidence
 from gongkai.report import ParseIssue
 from gongkai.templates.identities import Identity, holds, identities, resolve
 
@@ -52,7 +52,7 @@ def _fits(checks: list[tuple[Identity, str]], fmt: str, value: Callable[[str, st
 def read_ocr_cells(cells: CellTable, table: int, fmt: str, issues: list[ParseIssue]) -> CellTable:
     """``cells`` with every number read from an image marked ``ocr`` (checked like a number, its confidence
     in its ref), and every unsure one that the identities settle set to the one reading that fits."""
-    if "OCR" not in "".join(map(_REF, cells.records)):  # a table read without OCR, told at C speed
+    if not any_read_by_ocr(map(_REF, cells.records)):
         return cells
     marked = [
         r._replace(cell_status="ocr") if r.cell_status == "number" and ocr_confidence(r.source_ref) is not None else r

@@ -9,7 +9,9 @@ OCR reader so that the parse stage and the audit can tell OCR cells without load
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
+_MARK = "OCR"  # in every locator of a cell read by OCR
 OCR_REF = re.compile(r", OCR confidence (\d\.\d+)(?: \(alternatives ([\d ]+)\))?$")
 LOW_CONFIDENCE = 0.9  # below this a reading is reported as uncertain
 
@@ -22,10 +24,16 @@ def ocr_ref(base: str, confidence: float, alternatives: tuple[str, ...] = ()) ->
 
 def ocr_confidence(ref: str) -> float | None:
     """The OCR confidence written in a cell's locator, or None when the cell was not read by OCR."""
-    if "OCR" not in ref:
+    if _MARK not in ref:
         return None
     match = OCR_REF.search(ref)
     return float(match.group(1)) if match else None
+
+
+def any_read_by_ocr(refs: Iterable[object]) -> bool:
+    """Whether any of these locators may be of a cell read by OCR: one quick test of them all, before reading
+    any cell's confidence (a locator that is not text is read as its text)."""
+    return _MARK in "\n".join(map(str, refs))
 
 
 def ocr_alternatives(ref: str) -> tuple[str, ...]:

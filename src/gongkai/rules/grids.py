@@ -17,7 +17,7 @@ from functools import cache, cached_property
 import numpy as np
 
 from gongkai.celltable import CellRecord, record_field
-from gongkai.readers.ocr_ref import ocr_confidence
+from gongkai.readers.ocr_ref import any_read_by_ocr, ocr_confidence
 from gongkai.report import Report
 from gongkai.templates import FORMATS, format_for_year, format_marks
 from gongkai.templates.identities import expand, table_keys
@@ -90,8 +90,8 @@ class Grid:
 
     @cached_property
     def read_by_ocr(self) -> bool:
-        """Whether any cell of the table was read by OCR (its ref says so), worked out once at C speed."""
-        return "OCR" in "\n".join(map(str, map(_REF, self.records)))
+        """Whether any cell of the table may have been read by OCR (its ref says so), worked out once."""
+        return any_read_by_ocr(map(_REF, self.records))
 
     def least_confident(self, cells: Iterable[tuple[str, str]], n: int = 3) -> list[str]:
         """Evidence of the (at most ``n``) cells read by OCR among ``cells``, least confident first."""
